@@ -1,0 +1,49 @@
+"""Shared fixtures: factories live in tests/factories.py; real services are asked for here.
+
+Under CI=true a missing service is a failure. On a laptop, tests that need one are skipped with the reason.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def service_missing(reason: str):
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_sessionstart(session):
+    if not IN_CI:
+        return
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(f"CI=true needs DATABASE_URL pointing at PostgreSQL; the engine is {engine}")
+    if not settings.REDIS_URL:
+        raise pytest.UsageError("CI=true needs REDIS_URL pointing at a real Redis server")
+
+
+@pytest.fixture(autouse=True)
+def isolated_files(settings, tmp_path):
+    """Each test writes uploads and mail into its own folder, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+
+
+@pytest.fixture
+def redis_url():
+    """The URL of a reachable Redis server."""
+    url = settings.REDIS_URL
+    if not url:
+        service_missing("REDIS_URL is not set: no Redis server to test against")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        service_missing(f"Redis at {url} is not reachable: {error}")
+    return url

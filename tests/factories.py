@@ -1,0 +1,140 @@
+"""Factories for the directory. Defaults give a published, bookable, in-season thing."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from villages.models import (
+    District,
+    Experience,
+    Honour,
+    Organisation,
+    Session,
+    Town,
+    Venue,
+    Village,
+    VillageHonour,
+)
+from villages.months import ALL_MONTHS_MASK
+
+
+def image_bytes(image_format="JPEG", size=(800, 600), color=(40, 120, 80), exif=None) -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    options = {"exif": exif} if exif is not None else {}
+    image.save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+def uploaded_image(name="photo.jpg", **kwargs) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes(**kwargs), content_type="image/jpeg")
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"district-{n}")
+    name_zh_hans = factory.Sequence(lambda n: f"测试区{n}")
+    name_en = factory.Sequence(lambda n: f"Test District {n}")
+
+
+class TownFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Town
+
+    district = factory.SubFactory(DistrictFactory)
+    slug = factory.Sequence(lambda n: f"town-{n}")
+    name_zh_hans = factory.Sequence(lambda n: f"测试镇{n}")
+    name_en = factory.Sequence(lambda n: f"Test Town {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    name_zh_hans = factory.Sequence(lambda n: f"乡村运营公司{n}")
+    name_en = factory.Sequence(lambda n: f"Rural Operator {n}")
+
+
+class HonourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Honour
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"honour-{n}")
+    title_zh_hans = factory.Sequence(lambda n: f"示范村{n}")
+    title_en = factory.Sequence(lambda n: f"Model Village {n}")
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Village
+
+    slug = factory.Sequence(lambda n: f"village-{n}")
+    name_zh_hans = factory.Sequence(lambda n: f"测试村{n}")
+    name_en = factory.Sequence(lambda n: f"Test Village {n}")
+    town = factory.SubFactory(TownFactory)
+    summary_zh_hans = "湖畔的安静村庄。"
+    summary_en = "A quiet lakeside village."
+    description_zh_hans = "村里有咖啡、民宿和公共空间。"
+    description_en = "The village has cafés, homestays and public spaces."
+    latitude = Decimal("31.000000")
+    longitude = Decimal("121.000000")
+    is_published = True
+
+
+class VillageHonourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VillageHonour
+
+    village = factory.SubFactory(VillageFactory)
+    honour = factory.SubFactory(HonourFactory)
+    year = 2021
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    village = factory.SubFactory(VillageFactory)
+    slug = factory.Sequence(lambda n: f"venue-{n}")
+    kind = Venue.Kind.GARDEN
+    name_zh_hans = factory.Sequence(lambda n: f"花园{n}")
+    name_en = factory.Sequence(lambda n: f"Garden {n}")
+
+
+class ExperienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Experience
+
+    village = factory.SubFactory(VillageFactory)
+    slug = factory.Sequence(lambda n: f"experience-{n}")
+    kind = Experience.Kind.CYCLING
+    title_zh_hans = factory.Sequence(lambda n: f"骑行{n}")
+    title_en = factory.Sequence(lambda n: f"Cycling {n}")
+    description_zh_hans = "沿湖骑行。"
+    description_en = "A ride along the lake."
+    duration_minutes = 90
+    adult_price = Decimal("88.00")
+    child_price = Decimal("48.00")
+    capacity = 10
+    season_mask = ALL_MONTHS_MASK
+    is_published = True
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    experience = factory.SubFactory(ExperienceFactory)
+    starts_at = factory.Sequence(lambda n: timezone.now().replace(microsecond=0) + timedelta(days=2, hours=n))
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + timedelta(minutes=90))
+    capacity = factory.LazyAttribute(lambda session: session.experience.capacity)

@@ -1,0 +1,60 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from tests.factories import ExperienceFactory, SessionFactory, VillageFactory
+from villages.months import mask_from_months
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_session_cannot_end_before_it_starts():
+    session = SessionFactory()
+    session.ends_at = session.starts_at - timedelta(minutes=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        session.save()
+
+
+def test_two_sessions_of_one_experience_cannot_start_at_the_same_moment():
+    session = SessionFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SessionFactory(experience=session.experience, starts_at=session.starts_at)
+
+
+def test_the_database_refuses_a_negative_price():
+    experience = ExperienceFactory()
+    experience.adult_price = Decimal("-1.00")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        experience.save()
+
+
+def test_an_experience_must_run_in_at_least_one_month():
+    experience = ExperienceFactory()
+    experience.season_mask = 0
+    with pytest.raises(IntegrityError), transaction.atomic():
+        experience.save()
+
+
+def test_fireflies_are_in_season_from_may_to_july_only():
+    experience = ExperienceFactory(season_mask=mask_from_months([5, 6, 7]))
+    assert experience.season_months == [5, 6, 7]
+    june_session = SessionFactory.build(experience=experience)
+    june_session.starts_at = june_session.starts_at.replace(year=2027, month=6, day=15)
+    assert june_session.in_season
+    november = june_session.starts_at.replace(month=11)
+    assert not experience.is_in_season(november)
+
+
+def test_a_village_needs_both_coordinates_or_none():
+    village = VillageFactory()
+    village.longitude = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        village.save()
+
+
+def test_a_session_price_override_replaces_the_experience_price():
+    session = SessionFactory(adult_price_override=Decimal("120.00"))
+    assert session.adult_price == Decimal("120.00")
+    assert session.child_price == session.experience.child_price

@@ -1,0 +1,130 @@
+"""Uploaded images: checked by content, capped in size, EXIF removed, thumbnails made for srcset.
+
+Every image field of the project is a ProcessedImageField, so the rules hold on every way in
+(admin, seed data, API): a file is what Pillow says it is, never what its name claims.
+"""
+
+import io
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+SAVE_OPTIONS = {
+    "JPEG": {"quality": 88, "optimize": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 85},
+}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+THUMBNAIL_FORMAT = "WEBP"
+
+
+def validate_image_upload(file):
+    """Refuse anything that is not a JPEG, PNG or WebP by content, or that is too big."""
+    if file.size is not None and file.size > settings.IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image is %(size).1f MB; the limit is %(limit).1f MB."),
+            code="image_too_large",
+            params={"size": file.size / 1024 / 1024, "limit": settings.IMAGE_MAX_BYTES / 1024 / 1024},
+        )
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            image_format = image.format
+            width, height = image.size
+            if image_format not in SAVE_OPTIONS:
+                raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="image_format")
+            if width * height > settings.IMAGE_MAX_PIXELS:
+                raise ValidationError(
+                    _("The image is %(width)s×%(height)s pixels; at most %(limit)s million pixels are accepted."),
+                    code="image_too_many_pixels",
+                    params={"width": width, "height": height, "limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
+                )
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(_("This file is not an image we can read."), code="image_invalid") from error
+    finally:
+        file.seek(0)
+
+
+def _open_bounded(file) -> Image.Image:
+    file.seek(0)
+    Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
+    image = Image.open(file)
+    image.load()
+    return image
+
+
+def sanitised_copy(file) -> tuple[ContentFile, Image.Image]:
+    """Re-encode the picture upright and without metadata (EXIF can hold a phone's GPS position)."""
+    original = _open_bounded(file)
+    image_format = original.format
+    upright = ImageOps.exif_transpose(original)
+    clean = upright.copy()
+    clean.info = {}
+    if image_format == "JPEG" and clean.mode not in ("RGB", "L"):
+        clean = clean.convert("RGB")
+    buffer = io.BytesIO()
+    clean.save(buffer, format=image_format, **SAVE_OPTIONS[image_format])
+    name = f"{uuid.uuid4().hex[:16]}.{EXTENSIONS[image_format]}"
+    return ContentFile(buffer.getvalue(), name=name), clean
+
+
+def thumbnail_name(name: str, width: int) -> str:
+    path = PurePosixPath(name)
+    return str(PurePosixPath("thumbs") / path.parent / f"{path.stem}_w{width}.webp")
+
+
+def thumbnail_widths(image_width: int) -> list[int]:
+    return [width for width in settings.IMAGE_THUMBNAIL_WIDTHS if width < image_width]
+
+
+def save_thumbnails(storage, name: str, image: Image.Image) -> None:
+    for width in thumbnail_widths(image.width):
+        thumbnail = image.copy()
+        thumbnail.thumbnail((width, image.height))
+        if thumbnail.mode not in ("RGB", "RGBA"):
+            thumbnail = thumbnail.convert("RGBA" if "A" in thumbnail.getbands() else "RGB")
+        buffer = io.BytesIO()
+        thumbnail.save(buffer, format=THUMBNAIL_FORMAT, quality=80)
+        storage.save(thumbnail_name(name, width), ContentFile(buffer.getvalue()))
+
+
+def srcset(field_file, image_width: int | None) -> str:
+    """`srcset` value: the thumbnails narrower than the original, then the original itself."""
+    if not field_file or not image_width:
+        return ""
+    storage = field_file.storage
+    candidates = [f"{storage.url(thumbnail_name(field_file.name, w))} {w}w" for w in thumbnail_widths(image_width)]
+    candidates.append(f"{field_file.url} {image_width}w")
+    return ", ".join(candidates)
+
+
+class ProcessedImageField(models.ImageField):
+    """An ImageField that validates by content and stores only a clean, re-encoded copy plus thumbnails."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_image_upload)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == 200:
+            del kwargs["max_length"]
+        return name, "villages.images.ProcessedImageField", args, kwargs
+
+    def pre_save(self, model_instance, add):
+        field_file = getattr(model_instance, self.attname)
+        if field_file and not field_file._committed:
+            validate_image_upload(field_file.file)
+            content, image = sanitised_copy(field_file.file)
+            field_file.save(content.name, content, save=False)
+            save_thumbnails(field_file.storage, field_file.name, image)
+            self.update_dimension_fields(model_instance, force=True)
+        return field_file

@@ -1,0 +1,432 @@
+"""What villages offer: places, honours, venues, experiences and their dated sessions."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from villages.images import ProcessedImageField
+from villages.months import ALL_MONTHS_MASK, months_from_mask
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class District(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+
+class Town(models.Model):
+    district = models.ForeignKey(District, models.PROTECT, related_name="towns", verbose_name=_("district"))
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        ordering = ["district__slug", "slug"]
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    """A company or body that runs a village or parts of it (e.g. 微笑草帽乡村发展集团)."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("operating organisation")
+        verbose_name_plural = _("operating organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Honour(models.Model):
+    """A title a village can hold, such as 上海市乡村振兴示范村; the API calls these tags."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=120)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+
+    def __str__(self):
+        return self.title
+
+
+class VillageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Village(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    town = models.ForeignKey(Town, models.PROTECT, related_name="villages", verbose_name=_("town"))
+    tagline = models.CharField(_("tagline"), max_length=120, blank=True)
+    summary = models.TextField(_("summary"), max_length=400)
+    description = models.TextField(_("description"), blank=True)
+    getting_there = models.TextField(_("getting there from central Shanghai"), blank=True)
+    operator = models.ForeignKey(
+        Organisation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="villages",
+        verbose_name=_("operating organisation"),
+    )
+    operating_model = models.CharField(
+        _("how it is operated"), max_length=200, blank=True, help_text=_("For example: run as a whole village.")
+    )
+    operated_since = models.PositiveSmallIntegerField(
+        _("operated since (year)"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    contact_email = models.EmailField(
+        _("operator contact email"), blank=True, help_text=_("Receives notices of new bookings and applications.")
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    cover_image = ProcessedImageField(
+        _("cover image"),
+        upload_to="villages/covers/",
+        blank=True,
+        width_field="cover_image_width",
+        height_field="cover_image_height",
+    )
+    cover_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_image_alt = models.CharField(_("cover image description"), max_length=200, blank=True)
+    honours = models.ManyToManyField(
+        Honour, through="VillageHonour", related_name="villages", blank=True, verbose_name=_("honours")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="village_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="village_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="village_coordinates_both_or_neither",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("villages:village_detail", args=[self.slug])
+
+    @property
+    def district(self):
+        return self.town.district
+
+
+class VillageHonour(models.Model):
+    village = models.ForeignKey(Village, models.CASCADE, related_name="village_honours", verbose_name=_("village"))
+    honour = models.ForeignKey(Honour, models.PROTECT, related_name="village_honours", verbose_name=_("honour"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    note = models.CharField(_("note"), max_length=120, blank=True, help_text=_("For example: first batch."))
+
+    class Meta:
+        ordering = ["honour__slug"]
+        verbose_name = _("village honour")
+        verbose_name_plural = _("village honours")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "honour"], name="village_honour_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.honour} ({self.year})" if self.year else str(self.honour)
+
+
+class VillageImage(models.Model):
+    """One picture of a village's gallery, in the operator's chosen order."""
+
+    village = models.ForeignKey(Village, models.CASCADE, related_name="images", verbose_name=_("village"))
+    image = ProcessedImageField(
+        _("image"), upload_to="villages/gallery/", width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt_text = models.CharField(_("description for screen readers"), max_length=200)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("village photo")
+        verbose_name_plural = _("village photos")
+
+    def __str__(self):
+        return self.alt_text
+
+
+class Venue(models.Model):
+    """A new space in a village: a café, a garden, a lecture hall, a stage…"""
+
+    class Kind(models.TextChoices):
+        CAFE = "cafe", _("Café")
+        RESTAURANT = "restaurant", _("Restaurant")
+        HOMESTAY = "homestay", _("Homestay")
+        GARDEN = "garden", _("Garden")
+        LECTURE_HALL = "lecture_hall", _("Lecture hall")
+        STAGE = "stage", _("Stage")
+        COWORKING = "coworking", _("Coworking space")
+        SHOP = "shop", _("Shop")
+        OTHER = "other", _("Public space")
+
+    village = models.ForeignKey(Village, models.CASCADE, related_name="venues", verbose_name=_("village"))
+    slug = models.SlugField(_("slug"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "slug"], name="venue_slug_unique_per_village"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ExperienceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, village__is_published=True)
+
+
+class Experience(models.Model):
+    class Kind(models.TextChoices):
+        FIREFLY_VIEWING = "firefly_viewing", _("Firefly viewing")
+        CYCLING = "cycling", _("Cycling")
+        KAYAKING = "kayaking", _("Kayaking")
+        WELLNESS = "wellness", _("Wellness")
+        PARENT_CHILD = "parent_child", _("Parent and child")
+        NOMAD_STAY = "nomad_stay", _("Digital nomad stay")
+        LECTURE = "lecture", _("Lecture")
+        DINING = "dining", _("Dining")
+        HOMESTAY = "homestay", _("Homestay")
+        OTHER = "other", _("Other")
+
+    village = models.ForeignKey(Village, models.CASCADE, related_name="experiences", verbose_name=_("village"))
+    venue = models.ForeignKey(
+        Venue, models.SET_NULL, null=True, blank=True, related_name="experiences", verbose_name=_("venue")
+    )
+    slug = models.SlugField(_("slug"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    meeting_point = models.CharField(_("meeting point"), max_length=200, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), validators=[MinValueValidator(1)])
+    adult_price = models.DecimalField(_("adult price (CNY)"), **MONEY, validators=[MinValueValidator(0)])
+    child_price = models.DecimalField(_("child price (CNY)"), **MONEY, validators=[MinValueValidator(0)])
+    capacity = models.PositiveIntegerField(_("default seats per session"), validators=[MinValueValidator(1)])
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0, validators=[MaxValueValidator(99)])
+    season_mask = models.PositiveSmallIntegerField(
+        _("season"),
+        default=ALL_MONTHS_MASK,
+        validators=[MinValueValidator(1), MaxValueValidator(ALL_MONTHS_MASK)],
+        help_text=_("The months in which it runs."),
+    )
+    cancellation_window_hours = models.PositiveIntegerField(
+        _("free cancellation until (hours before start)"), default=24, validators=[MaxValueValidator(24 * 60)]
+    )
+    requires_approval = models.BooleanField(_("bookings need operator approval"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExperienceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["village__position", "position", "slug"]
+        verbose_name = _("experience")
+        verbose_name_plural = _("experiences")
+        constraints = [
+            models.CheckConstraint(condition=Q(adult_price__gte=0), name="experience_adult_price_not_negative"),
+            models.CheckConstraint(condition=Q(child_price__gte=0), name="experience_child_price_not_negative"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="experience_capacity_positive"),
+            models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="experience_duration_positive"),
+            models.CheckConstraint(condition=Q(min_age__lte=99), name="experience_min_age_plausible"),
+            models.CheckConstraint(
+                condition=Q(season_mask__gte=1, season_mask__lte=ALL_MONTHS_MASK),
+                name="experience_season_has_months",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("villages:experience_detail", args=[self.slug])
+
+    @property
+    def season_months(self) -> list[int]:
+        return months_from_mask(self.season_mask)
+
+    @property
+    def runs_all_year(self) -> bool:
+        return self.season_mask == ALL_MONTHS_MASK
+
+    def is_in_season(self, moment: datetime) -> bool:
+        local = timezone.localtime(moment, timezone.get_default_timezone())
+        return local.month in self.season_months
+
+    @property
+    def adults_only(self) -> bool:
+        return self.min_age >= 18
+
+    def clean(self):
+        if self.venue_id and self.village_id and self.venue.village_id != self.village_id:
+            raise ValidationError({"venue": _("The venue must belong to the same village.")})
+
+
+class ExperienceImage(models.Model):
+    experience = models.ForeignKey(Experience, models.CASCADE, related_name="images", verbose_name=_("experience"))
+    image = ProcessedImageField(
+        _("image"), upload_to="experiences/", width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt_text = models.CharField(_("description for screen readers"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("experience photo")
+        verbose_name_plural = _("experience photos")
+
+    def __str__(self):
+        return self.alt_text
+
+
+class SessionQuerySet(models.QuerySet):
+    def scheduled(self):
+        return self.filter(status=Session.Status.SCHEDULED)
+
+    def upcoming(self, now=None):
+        return self.scheduled().filter(starts_at__gt=now or timezone.now()).order_by("starts_at")
+
+    def with_seats_left(self):
+        """Annotate `seats_left`; until bookings exist every seat of a session is free."""
+        return self.annotate(seats_left=models.F("capacity"))
+
+
+class Session(models.Model):
+    """A dated slot (场次) of an experience with its own number of seats."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    experience = models.ForeignKey(Experience, models.CASCADE, related_name="sessions", verbose_name=_("experience"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    adult_price_override = models.DecimalField(
+        _("adult price for this session (CNY)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    child_price_override = models.DecimalField(
+        _("child price for this session (CNY)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["experience", "starts_at"], name="session_start_unique_per_experience"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(adult_price_override__isnull=True) | Q(adult_price_override__gte=0),
+                name="session_adult_price_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(child_price_override__isnull=True) | Q(child_price_override__gte=0),
+                name="session_child_price_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"], name="session_status_start_idx")]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.experience} · {local:%Y-%m-%d %H:%M}"
+
+    @property
+    def adult_price(self):
+        return self.experience.adult_price if self.adult_price_override is None else self.adult_price_override
+
+    @property
+    def child_price(self):
+        return self.experience.child_price if self.child_price_override is None else self.child_price_override
+
+    @property
+    def in_season(self) -> bool:
+        return self.experience.is_in_season(self.starts_at)
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A session must end after it starts.")})

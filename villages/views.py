@@ -1,0 +1,68 @@
+"""Server-rendered pages of the directory: thin, reading through selectors."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from villages import selectors
+from villages.models import Experience, Village
+from villages.search_forms import VillageSearchForm
+
+VILLAGES_PER_PAGE = 12
+SESSIONS_ON_EXPERIENCE_PAGE = 30
+
+
+def home(request):
+    return render(
+        request,
+        "villages/home.html",
+        {
+            "villages": list(selectors.published_villages()[:6]),
+            "experiences": selectors.upcoming_experiences(),
+        },
+    )
+
+
+def village_list(request):
+    form = VillageSearchForm(request.GET or None)
+    villages = selectors.published_villages(**form.selector_arguments()) if form.is_valid() else None
+    if villages is None:
+        villages = selectors.published_villages() if not form.is_bound else Village.objects.none()
+    paginator = Paginator(villages, VILLAGES_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404(_("There is no such page of results.")) from error
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "villages/village_list.html",
+        {"form": form, "page": page, "villages": page.object_list, "query_string": query_without_page.urlencode()},
+    )
+
+
+def village_detail(request, slug):
+    try:
+        village = selectors.village_detail(slug)
+    except Village.DoesNotExist as error:
+        raise Http404(_("No such village.")) from error
+    return render(request, "villages/village_detail.html", {"village": village})
+
+
+def experience_detail(request, slug):
+    experience = get_object_or_404(
+        Experience.objects.published().select_related("village__town__district", "venue").prefetch_related("images"),
+        slug=slug,
+    )
+    sessions = list(selectors.experience_sessions(experience)[:SESSIONS_ON_EXPERIENCE_PAGE])
+    return render(request, "villages/experience_detail.html", {"experience": experience, "sessions": sessions})
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
