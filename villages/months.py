@@ -15,3 +15,14 @@ def mask_from_months(months) -> int:
 
 def months_from_mask(mask: int) -> list[int]:
     return [month for month in range(1, 13) if mask & (1 << (month - 1))]
+
+
+def month_runs(months: list[int]) -> list[tuple[int, int]]:
+    """Consecutive months folded into (first, last) runs: [5, 6, 7, 10] -> [(5, 7), (10, 10)]."""
+    runs: list[tuple[int, int]] = []
+    for month in sorted(months):
+        if runs and runs[-1][1] == month - 1:
+            runs[-1] = (runs[-1][0], month)
+        else:
+            runs.append((month, month))
+    return runs

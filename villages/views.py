@@ -26,9 +26,12 @@ def home(request):
 
 def village_list(request):
     form = VillageSearchForm(request.GET or None)
-    villages = selectors.published_villages(**form.selector_arguments()) if form.is_valid() else None
-    if villages is None:
-        villages = selectors.published_villages() if not form.is_bound else Village.objects.none()
+    if not form.is_bound:
+        villages = selectors.published_villages()
+    elif form.is_valid():
+        villages = selectors.published_villages(**form.selector_arguments())
+    else:
+        villages = Village.objects.none()
     paginator = Paginator(villages, VILLAGES_PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page", 1))
@@ -40,6 +43,7 @@ def village_list(request):
         request,
         "villages/village_list.html",
         {"form": form, "page": page, "villages": page.object_list, "query_string": query_without_page.urlencode()},
+        status=400 if form.errors else 200,
     )
 
 

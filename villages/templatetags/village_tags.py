@@ -1,0 +1,33 @@
+from django import template
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+
+from villages.images import srcset as image_srcset
+from villages.months import ALL_MONTHS_MASK, month_runs
+
+register = template.Library()
+
+
+@register.inclusion_tag("villages/_image.html")
+def responsive_image(field_file, width, height, alt, sizes="100vw", css_class="", eager=False):
+    """An <img> with srcset of the stored thumbnails, intrinsic size (no layout shift) and alt text."""
+    return {
+        "url": field_file.url if field_file else "",
+        "srcset": image_srcset(field_file, width),
+        "width": width,
+        "height": height,
+        "alt": alt,
+        "sizes": sizes,
+        "css_class": css_class,
+        "eager": eager,
+    }
+
+
+@register.simple_tag
+def season_label(experience) -> str:
+    if experience.season_mask == ALL_MONTHS_MASK:
+        return _("All year")
+    parts = []
+    for first, last in month_runs(experience.season_months):
+        parts.append(str(MONTHS[first]) if first == last else f"{MONTHS[first]}–{MONTHS[last]}")
+    return _(", ").join(parts)
