@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
@@ -36,6 +37,7 @@ class TownAdmin(TranslationAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "website"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name_zh_hans", "name_en", "short_name_zh_hans", "short_name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
 
