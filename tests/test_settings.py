@@ -24,7 +24,11 @@ def test_production_redirects_to_https_and_secures_cookies_unless_switched_off(t
     production = run_django(code, DEBUG="false", SECRET_KEY=STRONG_KEY, VAR_DIR=str(tmp_path))
     assert production.stdout.split() == ["True", "True"], production.stderr
     loopback = run_django(
-        code, DEBUG="false", SECRET_KEY=STRONG_KEY, SECURE_SSL_REDIRECT="false", SECURE_COOKIES="false",
+        code,
+        DEBUG="false",
+        SECRET_KEY=STRONG_KEY,
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
         VAR_DIR=str(tmp_path),
     )
     assert loopback.stdout.split() == ["False", "False"], loopback.stderr
