@@ -1,6 +1,9 @@
 """Query parameters of the lists, validated once for the pages and the API alike."""
 
+from datetime import date
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import District, Experience, Honour, Village
@@ -36,11 +39,27 @@ class VillageSearchForm(forms.Form):
         }
 
 
+# Dates a visitor could mean. Far outside them the day boundaries in Shanghai time cannot even be computed.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
 class DateRangeMixin:
     range_fields = ("available_from", "available_to")
 
     def clean(self):
         cleaned = super().clean()
+        for name in self.range_fields:
+            day = cleaned.get(name)
+            if day and not EARLIEST_DATE <= day <= LATEST_DATE:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _("Choose a date between %(earliest)s and %(latest)s."),
+                        code="date_out_of_range",
+                        params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+                    ),
+                )
         start, end = (cleaned.get(name) for name in self.range_fields)
         if start and end and end < start:
             self.add_error(self.range_fields[1], _("The end date is before the start date."))
