@@ -12,6 +12,7 @@ from PIL import Image
 from villages.models import (
     District,
     Experience,
+    ExperienceImage,
     Honour,
     Organisation,
     Session,
@@ -19,6 +20,7 @@ from villages.models import (
     Venue,
     Village,
     VillageHonour,
+    VillageImage,
 )
 from villages.months import ALL_MONTHS_MASK
 
@@ -91,6 +93,17 @@ class VillageFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
+class VillageImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VillageImage
+
+    village = factory.SubFactory(VillageFactory)
+    image = factory.LazyFunction(uploaded_image)
+    alt_text_zh_hans = factory.Sequence(lambda n: f"村口的老樟树{n}")
+    alt_text_en = factory.Sequence(lambda n: f"The old camphor tree at the village gate {n}")
+    position = factory.Sequence(lambda n: n)
+
+
 class VillageHonourFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = VillageHonour
@@ -128,6 +141,17 @@ class ExperienceFactory(factory.django.DjangoModelFactory):
     capacity = 10
     season_mask = ALL_MONTHS_MASK
     is_published = True
+
+
+class ExperienceImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExperienceImage
+
+    experience = factory.SubFactory(ExperienceFactory)
+    image = factory.LazyFunction(uploaded_image)
+    alt_text_zh_hans = factory.Sequence(lambda n: f"湖边骑行{n}")
+    alt_text_en = factory.Sequence(lambda n: f"Riding by the lake {n}")
+    position = factory.Sequence(lambda n: n)
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

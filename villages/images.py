@@ -4,6 +4,7 @@ Every image field of the project is a ProcessedImageField, so the rules hold on 
 (admin, seed data, API): a file is what Pillow says it is, never what its name claims.
 """
 
+import contextlib
 import io
 import uuid
 from pathlib import PurePosixPath
@@ -35,15 +36,15 @@ def validate_image_upload(file):
     file.seek(0)
     try:
         with Image.open(file) as image:
-            image_format = image.format
+            image_format = _normalised_format(image)
             width, height = image.size
             if image_format not in SAVE_OPTIONS:
                 raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="image_format")
             if width * height > settings.IMAGE_MAX_PIXELS:
                 raise ValidationError(
-                    _("The image is %(width)s×%(height)s pixels; at most %(limit)s million pixels are accepted."),
+                    _("The image is %(width)s×%(height)s pixels; at most %(limit)s pixels in all are accepted."),
                     code="image_too_many_pixels",
-                    params={"width": width, "height": height, "limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
+                    params={"width": width, "height": height, "limit": f"{settings.IMAGE_MAX_PIXELS:,}"},
                 )
             image.verify()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
@@ -52,9 +53,14 @@ def validate_image_upload(file):
         file.seek(0)
 
 
-def _open_bounded(file) -> Image.Image:
+def _normalised_format(image: Image.Image) -> str:
+    """Phones write HDR JPEGs as multi-picture files, which Pillow calls MPO: they are JPEGs to us."""
+    return "JPEG" if image.format == "MPO" else image.format
+
+
+def _open_validated(file) -> Image.Image:
+    """Open a file validate_image_upload has accepted (so its pixel count is within our limit)."""
     file.seek(0)
-    Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
     image = Image.open(file)
     image.load()
     return image
@@ -62,11 +68,11 @@ def _open_bounded(file) -> Image.Image:
 
 def sanitised_copy(file) -> tuple[ContentFile, Image.Image]:
     """Re-encode the picture upright and without metadata (EXIF can hold a phone's GPS position)."""
-    original = _open_bounded(file)
-    image_format = original.format
+    original = _open_validated(file)
+    image_format = _normalised_format(original)
     upright = ImageOps.exif_transpose(original)
     clean = upright.copy()
-    clean.info = {}
+    clean.info = {key: upright.info[key] for key in ("transparency",) if key in upright.info}
     if image_format == "JPEG" and clean.mode not in ("RGB", "L"):
         clean = clean.convert("RGB")
     buffer = io.BytesIO()
@@ -89,7 +95,8 @@ def save_thumbnails(storage, name: str, image: Image.Image) -> None:
         thumbnail = image.copy()
         thumbnail.thumbnail((width, image.height))
         if thumbnail.mode not in ("RGB", "RGBA"):
-            thumbnail = thumbnail.convert("RGBA" if "A" in thumbnail.getbands() else "RGB")
+            has_alpha = "A" in thumbnail.getbands() or "transparency" in thumbnail.info
+            thumbnail = thumbnail.convert("RGBA" if has_alpha else "RGB")
         buffer = io.BytesIO()
         thumbnail.save(buffer, format=THUMBNAIL_FORMAT, quality=80)
         storage.save(thumbnail_name(name, width), ContentFile(buffer.getvalue()))
@@ -118,6 +125,11 @@ class ProcessedImageField(models.ImageField):
         if kwargs.get("max_length") == 200:
             del kwargs["max_length"]
         return name, "villages.images.ProcessedImageField", args, kwargs
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        # A file claiming an absurd size: validate_image_upload refuses it with a clear ValidationError.
+        with contextlib.suppress(Image.DecompressionBombError):
+            super().update_dimension_fields(instance, force, *args, **kwargs)
 
     def pre_save(self, model_instance, add):
         field_file = getattr(model_instance, self.attname)

@@ -1,8 +1,7 @@
 """Reads of the directory. Pages and the API ask here, so both see the same villages in the same order."""
 
-from datetime import date, datetime, time, timedelta
-
 from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
