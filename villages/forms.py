@@ -1,10 +1,11 @@
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import Experience
 from villages.months import mask_from_months, months_from_mask
 
-MONTH_CHOICES = [(month, _("%(month)s月") % {"month": month}) for month in range(1, 13)]
+MONTH_CHOICES = list(MONTHS.items())
 
 
 class ExperienceAdminForm(forms.ModelForm):

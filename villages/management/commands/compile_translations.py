@@ -17,7 +17,7 @@ class Command(BaseCommand):
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
                 with po_path.open("rb") as po_file:
                     try:
-                        catalog = read_po(po_file, abort_invalid=True)
+                        catalog = read_po(po_file, locale=po_path.parent.parent.name, abort_invalid=True)
                     except Exception as error:
                         raise CommandError(f"{po_path}: {error}") from error
                 with po_path.with_suffix(".mo").open("wb") as mo_file:
