@@ -286,6 +286,9 @@ class Experience(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(ALL_MONTHS_MASK)],
         help_text=_("The months in which it runs."),
     )
+    max_party_size = models.PositiveSmallIntegerField(
+        _("most people per booking"), default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     cancellation_window_hours = models.PositiveIntegerField(
         _("free cancellation until (hours before start)"), default=24, validators=[MaxValueValidator(24 * 60)]
     )
@@ -307,6 +310,7 @@ class Experience(models.Model):
             models.CheckConstraint(condition=Q(capacity__gte=1), name="experience_capacity_positive"),
             models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="experience_duration_positive"),
             models.CheckConstraint(condition=Q(min_age__lte=99), name="experience_min_age_plausible"),
+            models.CheckConstraint(condition=Q(max_party_size__gte=1), name="experience_party_size_positive"),
             models.CheckConstraint(
                 condition=Q(season_mask__gte=1, season_mask__lte=ALL_MONTHS_MASK),
                 name="experience_season_has_months",
@@ -366,9 +370,9 @@ class SessionQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         return self.scheduled().filter(starts_at__gt=now or timezone.now()).order_by("starts_at")
 
-    def with_seats_left(self):
-        """Annotate `seats_left`; until bookings exist every seat of a session is free."""
-        return self.annotate(seats_left=models.F("capacity"))
+    def bookable(self, now=None):
+        """Sessions a visitor can book now: scheduled, in the future, of a published experience and village."""
+        return self.upcoming(now).filter(experience__is_published=True, experience__village__is_published=True)
 
 
 class Session(models.Model):
@@ -382,6 +386,12 @@ class Session(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    seats_taken = models.PositiveIntegerField(
+        _("seats taken"),
+        default=0,
+        editable=False,
+        help_text=_("Seats held by pending, confirmed and checked-in bookings; kept by the booking services."),
+    )
     adult_price_override = models.DecimalField(
         _("adult price for this session (CNY)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -400,6 +410,8 @@ class Session(models.Model):
             models.UniqueConstraint(fields=["experience", "starts_at"], name="session_start_unique_per_experience"),
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            # The safety net under the booking lock: whatever happens, a session is never oversold.
+            models.CheckConstraint(condition=Q(seats_taken__lte=models.F("capacity")), name="session_never_oversold"),
             models.CheckConstraint(
                 condition=Q(adult_price_override__isnull=True) | Q(adult_price_override__gte=0),
                 name="session_adult_price_not_negative",
@@ -416,6 +428,14 @@ class Session(models.Model):
         return f"{self.experience} · {local:%Y-%m-%d %H:%M}"
 
     @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.seats_left == 0
+
+    @property
     def adult_price(self):
         return self.experience.adult_price if self.adult_price_override is None else self.adult_price_override
 
@@ -430,3 +450,10 @@ class Session(models.Model):
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A session must end after it starts.")})
+        if self.capacity is not None and self.capacity < self.seats_taken:
+            raise ValidationError(
+                {
+                    "capacity": _("%(taken)s seats are already booked; the capacity cannot be lower.")
+                    % {"taken": self.seats_taken}
+                }
+            )

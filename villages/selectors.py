@@ -1,10 +1,8 @@
 """Reads of the directory. Pages and the API ask here, so both see the same villages in the same order."""
 
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from villages.models import Experience, Session, Venue, Village, VillageHonour
@@ -51,8 +49,10 @@ def published_villages(
 
 def village_detail(slug: str) -> Village:
     """One published village with everything its page shows, in a fixed number of queries."""
-    experiences = Experience.objects.published().select_related("venue").prefetch_related("images")
-    village = (
+    experiences = (
+        Experience.objects.published().select_related("venue").prefetch_related("images", next_sessions_prefetch())
+    )
+    return (
         Village.objects.published()
         .select_related("town__district", "operator")
         .prefetch_related(
@@ -63,29 +63,11 @@ def village_detail(slug: str) -> Village:
         )
         .get(slug=slug)
     )
-    attach_next_sessions(village.published_experiences)
-    return village
 
 
-def attach_next_sessions(experiences: list[Experience], limit: int = NEXT_SESSIONS_PER_EXPERIENCE) -> None:
-    """Set `.next_sessions` on each experience: its next few bookable sessions, in one query for all.
-
-    A ranked window query rather than a sliced Prefetch, which breaks on annotated querysets (seats_left).
-    """
-    by_experience = defaultdict(list)
-    if experiences:
-        ranked = (
-            Session.objects.upcoming()
-            .with_seats_left()
-            .filter(experience__in=[experience.pk for experience in experiences])
-            .annotate(rank=Window(RowNumber(), partition_by=F("experience_id"), order_by=F("starts_at").asc()))
-            .filter(rank__lte=limit)
-            .order_by("experience_id", "starts_at")
-        )
-        for session in ranked:
-            by_experience[session.experience_id].append(session)
-    for experience in experiences:
-        experience.next_sessions = by_experience[experience.pk]
+def next_sessions_prefetch(limit: int = NEXT_SESSIONS_PER_EXPERIENCE) -> Prefetch:
+    """Each experience's next few bookable sessions as `.next_sessions`, in one query for all experiences."""
+    return Prefetch("sessions", queryset=Session.objects.upcoming()[:limit], to_attr="next_sessions")
 
 
 def published_experiences(
@@ -112,16 +94,14 @@ def published_experiences(
 def upcoming_experiences(limit: int = 6) -> list[Experience]:
     """Published experiences that have a bookable session, soonest first (home page)."""
     soonest = Session.objects.upcoming().filter(experience=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
-    experiences = list(
+    return list(
         Experience.objects.published()
         .filter(Exists(Session.objects.upcoming().filter(experience=OuterRef("pk"))))
         .annotate(next_start=soonest)
         .select_related("village")
-        .prefetch_related("images")
+        .prefetch_related("images", next_sessions_prefetch(limit=1))
         .order_by("next_start", "slug")[:limit]
     )
-    attach_next_sessions(experiences, limit=1)
-    return experiences
 
 
 def _start_of_day(day: date) -> datetime:
@@ -139,10 +119,4 @@ def sessions_between(start: date | None, end: date | None) -> QuerySet[Session]:
 
 
 def experience_sessions(experience: Experience, start: date | None = None, end: date | None = None):
-    return (
-        sessions_between(start, end)
-        .filter(experience=experience)
-        .select_related("experience")
-        .with_seats_left()
-        .order_by("starts_at")
-    )
+    return sessions_between(start, end).filter(experience=experience).select_related("experience").order_by("starts_at")
