@@ -18,7 +18,7 @@ run: setup
 setup: install messages migrate seed
 
 test: install-dev messages
-	DEBUG=true $(BIN)/pytest $(PYTEST_ARGS)
+	DEBUG=true VAR_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

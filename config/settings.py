@@ -156,6 +156,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "网红村 Villages <noreply@localhost>")
+# The public address of the site, for links in emails (the manage link of a booking).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under var/ (no server).
 REDIS_URL = env_str("REDIS_URL")
@@ -180,6 +182,12 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+CELERY_BEAT_SCHEDULE = {
+    # Resend what a lost message or a broker outage left behind.
+    "sweep-outbox": {"task": "bookings.tasks.sweep", "schedule": 30.0},
+    "queue-reminders": {"task": "bookings.tasks.queue_reminders", "schedule": 600.0},
+}
 
 # --- API
 REST_FRAMEWORK = {

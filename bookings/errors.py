@@ -1,0 +1,57 @@
+"""What a booking service can refuse, each with the HTTP status every surface answers with."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingError(Exception):
+    """A refusal with a message the visitor can act on, and field messages where one field is at fault."""
+
+    http_status = 400
+    default_message = _("This booking cannot be made.")
+
+    def __init__(self, message=None, *, fields: dict | None = None):
+        self.message = message or self.default_message
+        self.fields = fields or {}
+        super().__init__(str(self.message))
+
+    def as_dict(self) -> dict:
+        """Field messages, or the message under `detail` when no single field is to blame."""
+        if self.fields:
+            return {field: [str(message) for message in messages] for field, messages in self.fields.items()}
+        return {"detail": str(self.message)}
+
+
+class InvalidBooking(BookingError):
+    http_status = 400
+
+
+class SoldOut(BookingError):
+    http_status = 409
+    default_message = _("Sorry, this session is sold out.")
+
+
+class NotEnoughSeats(SoldOut):
+    default_message = _("Not enough seats are left in this session.")
+
+
+class CancellationClosed(BookingError):
+    http_status = 409
+    default_message = _("This booking can no longer be cancelled online. Please contact the village.")
+
+
+class InvalidTransition(BookingError):
+    http_status = 409
+    default_message = _("This booking is not in a state that allows this.")
+
+
+class IdempotencyKeyReused(BookingError):
+    http_status = 422
+    default_message = _("This Idempotency-Key was already used for a different booking request.")
+
+
+class SessionBusy(BookingError):
+    """The session's lock could not be had in time: many people are booking it right now."""
+
+    http_status = 503
+    retry_after_seconds = 2
+    default_message = _("Many people are booking this session right now. Please try again in a moment.")

@@ -1,0 +1,126 @@
+"""What visitors submit: bookings of sessions, and the outbox of emails sent about them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import MONEY, Session
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CHECKED_IN = "checked_in", _("Checked in")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class CancelledBy(models.TextChoices):
+        VISITOR = "visitor", _("Visitor")
+        OPERATOR = "operator", _("Operator")
+
+    # Statuses whose seats count against the session's capacity.
+    HOLDING_SEATS = (Status.PENDING, Status.CONFIRMED, Status.CHECKED_IN)
+    CANCELLABLE = (Status.PENDING, Status.CONFIRMED)
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    check_in_code = models.CharField(_("check-in code"), max_length=12, unique=True, editable=False)
+    session = models.ForeignKey(Session, models.PROTECT, related_name="bookings", verbose_name=_("session"))
+    adults = models.PositiveSmallIntegerField(_("adults"))
+    children = models.PositiveSmallIntegerField(_("children"), default=0)
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=20, help_text=_("Stored in international format (E.164)."))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    notes = models.TextField(_("notes"), max_length=1000, blank=True)
+    total_price = models.DecimalField(_("total price (CNY)"), **MONEY)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    processed_at = models.DateTimeField(
+        _("processed at"), null=True, blank=True, help_text=_("When the worker confirmed it or asked for approval.")
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            models.CheckConstraint(condition=Q(adults__gte=0) & Q(children__gte=0), name="booking_counts_not_negative"),
+            models.CheckConstraint(condition=Q(adults__gt=0) | Q(children__gt=0), name="booking_has_people"),
+            models.CheckConstraint(condition=Q(total_price__gte=0), name="booking_total_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False), name="booking_cancellation_dated"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="booking_status_created_idx")]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def seats(self) -> int:
+        return self.adults + self.children
+
+    @property
+    def holds_seats(self) -> bool:
+        return self.status in self.HOLDING_SEATS
+
+    def get_absolute_url(self):
+        """The visitor's manage page; the token in it is the only key to the booking."""
+        return reverse("bookings:manage", args=[self.reference]) + f"?token={self.token}"
+
+
+class OutgoingEmail(models.Model):
+    """The outbox: a row is written in the same transaction as the change it reports, then sent by the worker."""
+
+    class Kind(models.TextChoices):
+        BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
+        BOOKING_RECEIVED = "booking_received", _("Booking received, awaiting approval")
+        BOOKING_REMINDER = "booking_reminder", _("Reminder the day before")
+        BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
+        OPERATOR_NEW_BOOKING = "operator_new_booking", _("New booking (to the village)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    booking = models.ForeignKey(
+        Booking, models.CASCADE, related_name="emails", null=True, blank=True, verbose_name=_("booking")
+    )
+    recipient = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        constraints = [
+            # One email of each kind per booking and recipient: the second request for it is a no-op.
+            models.UniqueConstraint(fields=["booking", "kind", "recipient"], name="one_email_per_kind_and_booking"),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="outgoing_email_sent_is_dated"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"

@@ -1,0 +1,394 @@
+"""Every write about bookings and their emails. Web form, API and admin all come here; each function is atomic.
+
+The path of a booking: create_booking (lock the session, check, count the seats, insert, on commit ask the
+worker to confirm) -> confirm_booking in the worker (confirm or ask for approval, write outbox rows) ->
+send_outgoing_email in the worker (claim the row, send, mark sent). The sweep resends what a lost message left.
+"""
+
+import hashlib
+import json
+import logging
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings import emails
+from bookings.contact import normalised_email, normalised_phone
+from bookings.dispatch import enqueue, enqueue_on_commit
+from bookings.errors import (
+    CancellationClosed,
+    IdempotencyKeyReused,
+    InvalidBooking,
+    InvalidTransition,
+    NotEnoughSeats,
+    SessionBusy,
+    SoldOut,
+)
+from bookings.models import Booking, OutgoingEmail
+from villages.models import Session
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
+LOCK_TIMEOUT_MS = 3000
+MAX_EMAIL_ATTEMPTS = 5
+STALE_CLAIM = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+SWEEP_GRACE = timedelta(seconds=60)
+REMINDER_AHEAD = timedelta(hours=24)
+
+CONFIRM_TASK = "bookings.tasks.confirm_booking"
+SEND_EMAIL_TASK = "bookings.tasks.send_email"
+
+
+def _random_code(length: int) -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
+
+
+def _fingerprint(**fields) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _lock_session(session_id) -> Session:
+    """Lock the session row for this transaction, waiting at most LOCK_TIMEOUT_MS (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}")
+    try:
+        return Session.objects.select_for_update(of=("self",)).select_related("experience__village").get(pk=session_id)
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
+            raise SessionBusy() from error
+        raise
+
+
+def _validated_contact(*, adults, children, name, email, phone, language, notes) -> dict:
+    errors = {}
+    if adults < 0:
+        errors["adults"] = [_("The number of adults cannot be negative.")]
+    if children < 0:
+        errors["children"] = [_("The number of children cannot be negative.")]
+    if adults + children < 1 and not errors:
+        errors["adults"] = [_("Book at least one person.")]
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Please give the name the booking is for.")]
+    elif len(name) > 100:
+        errors["name"] = [_("The name can be at most 100 characters.")]
+    try:
+        email = normalised_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    try:
+        phone = normalised_phone(phone)
+    except ValidationError as error:
+        errors["phone"] = error.messages
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose zh-hans or en.")]
+    notes = (notes or "").strip()
+    if len(notes) > 1000:
+        errors["notes"] = [_("Notes can be at most 1000 characters.")]
+    if errors:
+        raise InvalidBooking(fields=errors)
+    return {"name": name, "email": email, "phone": phone, "language": language, "notes": notes}
+
+
+def _check_bookable(session: Session, *, adults: int, children: int, now) -> None:
+    experience = session.experience
+    if not (experience.is_published and experience.village.is_published):
+        raise InvalidBooking(fields={"session": [_("There is no such session.")]})
+    if session.status != Session.Status.SCHEDULED:
+        raise InvalidBooking(fields={"session": [_("This session has been cancelled.")]})
+    if session.starts_at <= now:
+        raise InvalidBooking(fields={"session": [_("This session has already started.")]})
+    if not session.in_season:
+        raise InvalidBooking(fields={"session": [_("This session is outside the experience's season.")]})
+    if children and experience.adults_only:
+        raise InvalidBooking(fields={"children": [_("This experience is for adults only.")]})
+    if adults + children > experience.max_party_size:
+        raise InvalidBooking(
+            fields={"adults": [_("At most %(max)s people per booking.") % {"max": experience.max_party_size}]}
+        )
+
+
+def price_for(session: Session, adults: int, children: int) -> Decimal:
+    return session.adult_price * adults + session.child_price * children
+
+
+def create_booking(
+    *,
+    session_id,
+    adults: int,
+    children: int = 0,
+    name: str,
+    email: str,
+    phone: str,
+    language: str,
+    notes: str = "",
+    idempotency_key: str | None = None,
+    now=None,
+) -> tuple[Booking, bool]:
+    """Book seats on a session. Returns (booking, created); a repeated idempotency key returns the first booking.
+
+    Refuses with a BookingError (and writes nothing) when the session cannot take this party.
+    """
+    now = now or timezone.now()
+    contact = _validated_contact(
+        adults=adults, children=children, name=name, email=email, phone=phone, language=language, notes=notes
+    )
+    fingerprint = _fingerprint(session=session_id, adults=adults, children=children, **contact)
+    if idempotency_key:
+        existing = _replayed(idempotency_key, fingerprint)
+        if existing:
+            return existing, False
+    seats = adults + children
+    try:
+        with transaction.atomic():
+            session = _lock_session(session_id)
+            _check_bookable(session, adults=adults, children=children, now=now)
+            if session.seats_left < seats:
+                raise NotEnoughSeats() if session.seats_left else SoldOut()
+            counted = Session.objects.filter(pk=session.pk, seats_taken__lte=F("capacity") - seats).update(
+                seats_taken=F("seats_taken") + seats
+            )
+            if not counted:
+                raise SoldOut()
+            booking = _insert_booking(
+                session=session,
+                adults=adults,
+                children=children,
+                total_price=price_for(session, adults, children),
+                idempotency_key=idempotency_key or None,
+                request_fingerprint=fingerprint if idempotency_key else "",
+                **contact,
+            )
+            enqueue_on_commit(CONFIRM_TASK, booking.pk)
+    except Session.DoesNotExist as error:
+        raise InvalidBooking(fields={"session": [_("There is no such session.")]}) from error
+    except IntegrityError as error:
+        # Another request with the same idempotency key won the race, or the seat constraint caught an oversell.
+        if idempotency_key:
+            existing = _replayed(idempotency_key, fingerprint)
+            if existing:
+                return existing, False
+        raise SoldOut() from error
+    return booking, True
+
+
+def _replayed(idempotency_key: str, fingerprint: str) -> Booking | None:
+    existing = Booking.objects.filter(idempotency_key=idempotency_key).select_related("session").first()
+    if existing and existing.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return existing
+
+
+def _insert_booking(**fields) -> Booking:
+    """Insert with fresh random codes, retrying in a savepoint on the rare collision of a reference."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Booking.objects.create(
+                    reference=f"{fields['session'].experience.village.slug[:2].upper()}-{_random_code(6)}",
+                    token=secrets.token_urlsafe(32),
+                    check_in_code=_random_code(8),
+                    **fields,
+                )
+        except IntegrityError:
+            if (
+                fields.get("idempotency_key")
+                and Booking.objects.filter(idempotency_key=fields["idempotency_key"]).exists()
+            ):
+                raise
+    raise IntegrityError("could not find a free booking reference")
+
+
+def _queue_email(booking: Booking, kind: str, *, recipient: str, language: str, now) -> OutgoingEmail | None:
+    """Write an outbox row (at most one per booking, kind and recipient) and send it once committed."""
+    email, created = OutgoingEmail.objects.get_or_create(
+        booking=booking, kind=kind, recipient=recipient, defaults={"language": language, "next_attempt_at": now}
+    )
+    if created:
+        enqueue_on_commit(SEND_EMAIL_TASK, email.pk)
+        return email
+    return None
+
+
+def confirm_booking(booking_id, *, now=None) -> Booking:
+    """Run by the worker after a booking is made: confirm it, or ask the village to approve it. Idempotent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("session__experience__village")
+            .get(pk=booking_id)
+        )
+        if booking.processed_at is not None:
+            return booking
+        booking.processed_at = now
+        experience = booking.session.experience
+        if booking.status == Booking.Status.PENDING and not experience.requires_approval:
+            booking.status = Booking.Status.CONFIRMED
+            booking.confirmed_at = now
+            kind = OutgoingEmail.Kind.BOOKING_CONFIRMED
+        else:
+            kind = OutgoingEmail.Kind.BOOKING_RECEIVED
+        booking.save(update_fields=["status", "confirmed_at", "processed_at"])
+        if booking.status != Booking.Status.CANCELLED:
+            _queue_email(booking, kind, recipient=booking.email, language=booking.language, now=now)
+        village = experience.village
+        if village.contact_email:
+            _queue_email(
+                booking,
+                OutgoingEmail.Kind.OPERATOR_NEW_BOOKING,
+                recipient=village.contact_email,
+                language=settings.LANGUAGE_CODE,
+                now=now,
+            )
+    return booking
+
+
+def approve_booking(booking_id, *, now=None) -> Booking:
+    """An operator accepts a booking that needed approval; the visitor gets the confirmation."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking_id)
+        if booking.status != Booking.Status.PENDING:
+            raise InvalidTransition()
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = now
+        booking.processed_at = booking.processed_at or now
+        booking.save(update_fields=["status", "confirmed_at", "processed_at"])
+        _queue_email(
+            booking, OutgoingEmail.Kind.BOOKING_CONFIRMED, recipient=booking.email, language=booking.language, now=now
+        )
+    return booking
+
+
+def cancellation_deadline(booking: Booking):
+    return booking.session.starts_at - timedelta(hours=booking.session.experience.cancellation_window_hours)
+
+
+def visitor_can_cancel(booking: Booking, now=None) -> bool:
+    now = now or timezone.now()
+    return booking.status in Booking.CANCELLABLE and now <= cancellation_deadline(booking)
+
+
+def cancel_booking(booking_id, *, by: str, now=None) -> Booking:
+    """Cancel and give the seats back at once. Visitors only until the window closes; operators any time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",)).select_related("session__experience").get(pk=booking_id)
+        )
+        if booking.status == Booking.Status.CANCELLED:
+            return booking
+        if booking.status not in Booking.CANCELLABLE:
+            raise InvalidTransition()
+        if by == Booking.CancelledBy.VISITOR and not visitor_can_cancel(booking, now):
+            raise CancellationClosed()
+        Session.objects.filter(pk=booking.session_id).update(seats_taken=F("seats_taken") - booking.seats)
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.cancelled_by = by
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        _queue_email(
+            booking, OutgoingEmail.Kind.BOOKING_CANCELLED, recipient=booking.email, language=booking.language, now=now
+        )
+    return booking
+
+
+class EmailSendFailed(Exception):
+    """A send failed and will be retried after `retry_in` seconds."""
+
+    def __init__(self, retry_in: int, error: Exception):
+        self.retry_in = retry_in
+        super().__init__(str(error))
+
+
+def _backoff_seconds(attempt: int) -> int:
+    return min(30 * 2 ** (attempt - 1), 3600)
+
+
+def send_outgoing_email(email_id, *, now=None) -> str:
+    """Send one outbox row at most once: claim it (pending -> sending) atomically, send, mark it sent.
+
+    A redelivered or duplicated task finds the row already claimed or sent and does nothing.
+    Returns "sent", "skipped" or "failed"; raises EmailSendFailed when a retry is scheduled.
+    """
+    now = now or timezone.now()
+    claimed = OutgoingEmail.objects.filter(
+        pk=email_id, status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now
+    ).update(status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"
+    email = OutgoingEmail.objects.select_related("booking__session__experience__village").get(pk=email_id)
+    try:
+        emails.build_message(email).send()
+    except (SMTPException, OSError) as error:
+        failed_for_good = email.attempts >= MAX_EMAIL_ATTEMPTS
+        retry_in = _backoff_seconds(email.attempts)
+        OutgoingEmail.objects.filter(pk=email_id).update(
+            status=OutgoingEmail.Status.FAILED if failed_for_good else OutgoingEmail.Status.PENDING,
+            next_attempt_at=now + timedelta(seconds=retry_in),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        if failed_for_good:
+            logger.error("Email %s failed after %s attempts: %s", email_id, email.attempts, error)
+            return "failed"
+        raise EmailSendFailed(retry_in, error) from error
+    OutgoingEmail.objects.filter(pk=email_id).update(
+        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def queue_reminders(*, now=None) -> int:
+    """Write a reminder for each confirmed booking whose session starts within the next day."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + REMINDER_AHEAD,
+        session__status=Session.Status.SCHEDULED,
+    ).exclude(emails__kind=OutgoingEmail.Kind.BOOKING_REMINDER)
+    queued = 0
+    for booking in due.iterator():
+        with transaction.atomic():
+            if _queue_email(
+                booking,
+                OutgoingEmail.Kind.BOOKING_REMINDER,
+                recipient=booking.email,
+                language=booking.language,
+                now=now,
+            ):
+                queued += 1
+    return queued
+
+
+def sweep(*, now=None) -> dict:
+    """Catch up on what a lost message, a dead worker or a broker outage left behind."""
+    now = now or timezone.now()
+    stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    reclaimed = stale.update(status=OutgoingEmail.Status.PENDING, next_attempt_at=now)
+    unconfirmed = list(
+        Booking.objects.filter(
+            status=Booking.Status.PENDING, processed_at__isnull=True, created_at__lt=now - SWEEP_GRACE
+        ).values_list("pk", flat=True)[:500]
+    )
+    for booking_id in unconfirmed:
+        enqueue(CONFIRM_TASK, booking_id)
+    due = list(
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
+        ).values_list("pk", flat=True)[:500]
+    )
+    for email_id in due:
+        enqueue(SEND_EMAIL_TASK, email_id)
+    return {"reclaimed": reclaimed, "confirmations": len(unconfirmed), "emails": len(due)}

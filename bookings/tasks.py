@@ -1,0 +1,28 @@
+"""Thin Celery tasks: each takes ids, calls a service, and is safe to run twice."""
+
+from celery import shared_task
+
+from bookings import services
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def confirm_booking(booking_id: int) -> None:
+    services.confirm_booking(booking_id)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=services.MAX_EMAIL_ATTEMPTS)
+def send_email(self, email_id: int) -> str:
+    try:
+        return services.send_outgoing_email(email_id)
+    except services.EmailSendFailed as failure:
+        raise self.retry(countdown=failure.retry_in, exc=failure) from failure
+
+
+@shared_task(ignore_result=True)
+def sweep() -> dict:
+    return services.sweep()
+
+
+@shared_task(ignore_result=True)
+def queue_reminders() -> int:
+    return services.queue_reminders()
