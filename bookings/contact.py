@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_PHONE_REGION = "CN"
+INVALID_PHONE = _("Enter a valid phone number, e.g. 13800138000 or +44 20 7946 0958.")
 
 
 def normalised_phone(raw: str) -> str:
@@ -17,7 +18,7 @@ def normalised_phone(raw: str) -> str:
             _("Enter a valid phone number, e.g. 13800138000 or +44 20 7946 0958."), code="phone"
         ) from error
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("Enter a valid phone number, e.g. 13800138000 or +44 20 7946 0958."), code="phone")
+        raise ValidationError(INVALID_PHONE, code="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -66,6 +66,10 @@ class Booking(models.Model):
     def __str__(self):
         return self.reference
 
+    def get_absolute_url(self):
+        """The visitor's manage page; the token in it is the only key to the booking."""
+        return reverse("bookings:manage", args=[self.reference]) + f"?token={self.token}"
+
     @property
     def seats(self) -> int:
         return self.adults + self.children
@@ -73,10 +77,6 @@ class Booking(models.Model):
     @property
     def holds_seats(self) -> bool:
         return self.status in self.HOLDING_SEATS
-
-    def get_absolute_url(self):
-        """The visitor's manage page; the token in it is the only key to the booking."""
-        return reverse("bookings:manage", args=[self.reference]) + f"?token={self.token}"
 
 
 class OutgoingEmail(models.Model):
