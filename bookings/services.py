@@ -349,6 +349,22 @@ def send_outgoing_email(email_id, *, now=None) -> str:
     return "sent"
 
 
+def retry_failed_emails(email_ids, *, now=None) -> int:
+    """Give failed emails a fresh set of attempts (an operator asked, e.g. after fixing the mail server)."""
+    now = now or timezone.now()
+    ids = list(
+        OutgoingEmail.objects.filter(pk__in=list(email_ids), status=OutgoingEmail.Status.FAILED).values_list(
+            "pk", flat=True
+        )
+    )
+    OutgoingEmail.objects.filter(pk__in=ids).update(
+        status=OutgoingEmail.Status.PENDING, attempts=0, next_attempt_at=now
+    )
+    for email_id in ids:
+        enqueue_on_commit(SEND_EMAIL_TASK, email_id)
+    return len(ids)
+
+
 def queue_reminders(*, now=None) -> int:
     """Write a reminder for each confirmed booking whose session starts within the next day."""
     now = now or timezone.now()
