@@ -220,7 +220,8 @@ def main():
     print(f"responses by status: {dict(sorted(statuses.items()))}")
     print(f"bookings per second: {len(booked) / elapsed:.1f} (all requests: {len(results) / elapsed:.1f}/s)")
     print(
-        f"request latency p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
+        f"request latency p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
+        f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms"
     )
     print(
         f"seats sold {figures['seats_taken']} of {figures['capacity']} ({figures['bookings']} bookings; oversold: "
