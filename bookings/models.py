@@ -1,5 +1,7 @@
 """What visitors submit: bookings of sessions, and the outbox of emails sent about them."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -78,6 +80,11 @@ class Booking(models.Model):
     def holds_seats(self) -> bool:
         return self.status in self.HOLDING_SEATS
 
+    @property
+    def cancellation_deadline(self):
+        """Until when the visitor may cancel online: the session start less the experience's window."""
+        return self.session.starts_at - timedelta(hours=self.session.experience.cancellation_window_hours)
+
 
 class OutgoingEmail(models.Model):
     """The outbox: a row is written in the same transaction as the change it reports, then sent by the worker."""
@@ -94,6 +101,7 @@ class OutgoingEmail(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        OBSOLETE = "obsolete", _("Not sent: the booking was cancelled first")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     booking = models.ForeignKey(

@@ -44,6 +44,13 @@ STALE_CLAIM = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 SWEEP_GRACE = timedelta(seconds=60)
 REMINDER_AHEAD = timedelta(hours=24)
 
+# Emails that make no sense once the booking is cancelled: the sender drops them as obsolete.
+VOID_WHEN_CANCELLED = (
+    OutgoingEmail.Kind.BOOKING_CONFIRMED,
+    OutgoingEmail.Kind.BOOKING_RECEIVED,
+    OutgoingEmail.Kind.BOOKING_REMINDER,
+)
+
 CONFIRM_TASK = "bookings.tasks.confirm_booking"
 SEND_EMAIL_TASK = "bookings.tasks.send_email"
 
@@ -272,12 +279,12 @@ def approve_booking(booking_id, *, now=None) -> Booking:
 
 
 def cancellation_deadline(booking: Booking):
-    return booking.session.starts_at - timedelta(hours=booking.session.experience.cancellation_window_hours)
+    return booking.cancellation_deadline
 
 
 def visitor_can_cancel(booking: Booking, now=None) -> bool:
     now = now or timezone.now()
-    return booking.status in Booking.CANCELLABLE and now <= cancellation_deadline(booking)
+    return booking.status in Booking.CANCELLABLE and now <= booking.cancellation_deadline
 
 
 def cancel_booking(booking_id, *, by: str, now=None) -> Booking:
@@ -320,7 +327,7 @@ def send_outgoing_email(email_id, *, now=None) -> str:
     """Send one outbox row at most once: claim it (pending -> sending) atomically, send, mark it sent.
 
     A redelivered or duplicated task finds the row already claimed or sent and does nothing.
-    Returns "sent", "skipped" or "failed"; raises EmailSendFailed when a retry is scheduled.
+    Returns "sent", "skipped", "obsolete" or "failed"; raises EmailSendFailed when a retry is scheduled.
     """
     now = now or timezone.now()
     claimed = OutgoingEmail.objects.filter(
@@ -329,8 +336,19 @@ def send_outgoing_email(email_id, *, now=None) -> str:
     if not claimed:
         return "skipped"
     email = OutgoingEmail.objects.select_related("booking__session__experience__village").get(pk=email_id)
+    if email.kind in VOID_WHEN_CANCELLED and email.booking and email.booking.status == Booking.Status.CANCELLED:
+        OutgoingEmail.objects.filter(pk=email_id).update(status=OutgoingEmail.Status.OBSOLETE)
+        return "obsolete"
     try:
-        emails.build_message(email).send()
+        message = emails.build_message(email)
+    except Exception as error:  # noqa: BLE001 - a rendering bug must not leave the row claimed forever
+        logger.exception("Email %s could not be rendered", email_id)
+        OutgoingEmail.objects.filter(pk=email_id).update(
+            status=OutgoingEmail.Status.FAILED, last_error=f"rendering: {type(error).__name__}: {error}"[:2000]
+        )
+        return "failed"
+    try:
+        message.send()
     except (SMTPException, OSError) as error:
         failed_for_good = email.attempts >= MAX_EMAIL_ATTEMPTS
         retry_in = _backoff_seconds(email.attempts)

@@ -266,3 +266,17 @@ def test_the_sweep_gives_a_dead_workers_claim_back_and_finds_unconfirmed_booking
     assert services.sweep(now=later)["reclaimed"] == 1
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.PENDING
+
+
+def test_a_confirmation_still_queued_when_the_visitor_cancels_is_dropped_not_sent(bookable_session, visitor, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    booking = book(bookable_session, visitor)
+    services.confirm_booking(booking.pk)
+    services.cancel_booking(booking.pk, by=Booking.CancelledBy.VISITOR)
+    confirmation = booking.emails.get(kind=OutgoingEmail.Kind.BOOKING_CONFIRMED)
+    cancellation = booking.emails.get(kind=OutgoingEmail.Kind.BOOKING_CANCELLED)
+    assert services.send_outgoing_email(confirmation.pk) == "obsolete"
+    assert services.send_outgoing_email(cancellation.pk) == "sent"
+    assert len(mail.outbox) == 1
