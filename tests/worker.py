@@ -1,6 +1,7 @@
 """A real Celery worker in a subprocess, sharing the test database and the Redis broker with the test."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -93,7 +94,7 @@ class Worker:
         messages = []
         for path in sorted(self.mail_dir.glob("*.log")):
             for message in path.read_text(errors="replace").split("-" * 79):
-                if f"To: {address}" in message:
+                if re.search(rf"^To: {re.escape(address)}$", message, re.MULTILINE):
                     messages.append(message)
         return messages
 
