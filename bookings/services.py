@@ -159,6 +159,11 @@ def create_booking(
     try:
         with transaction.atomic():
             session = _lock_session(session_id)
+            if idempotency_key:
+                # A retry that waited for the first request's lock finds its booking now.
+                existing = _replayed(idempotency_key, fingerprint)
+                if existing:
+                    return existing, False
             _check_bookable(session, adults=adults, children=children, now=now)
             if session.seats_left < seats:
                 raise NotEnoughSeats() if session.seats_left else SoldOut()
@@ -179,13 +184,13 @@ def create_booking(
             enqueue_on_commit(CONFIRM_TASK, booking.pk)
     except Session.DoesNotExist as error:
         raise InvalidBooking(fields={"session": [_("There is no such session.")]}) from error
-    except IntegrityError as error:
-        # Another request with the same idempotency key won the race, or the seat constraint caught an oversell.
+    except IntegrityError:
+        # Another request with the same idempotency key committed between our check and our insert.
         if idempotency_key:
             existing = _replayed(idempotency_key, fingerprint)
             if existing:
                 return existing, False
-        raise SoldOut() from error
+        raise
     return booking, True
 
 

@@ -127,3 +127,17 @@ def test_a_visitor_who_cannot_get_the_lock_in_time_is_told_to_try_again(bookable
     assert raised.value.http_status == 503
     assert waited < services.LOCK_TIMEOUT_MS / 1000 + 2
     assert not Booking.objects.exists()
+
+
+def test_retries_of_one_request_racing_each_other_all_get_the_same_booking(visitor):
+    session = SessionFactory(experience=ExperienceFactory(capacity=2, max_party_size=2))
+
+    def retry(index):
+        booking, _created = services.create_booking(
+            session_id=session.pk, adults=2, idempotency_key="same-request", **visitor
+        )
+        return booking.reference
+
+    outcomes = race(retry)
+    assert len(outcomes) == 1 and sum(outcomes.values()) == RACERS
+    assert Booking.objects.filter(session=session).count() == 1
