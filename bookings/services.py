@@ -91,6 +91,8 @@ def _validated_contact(*, adults, children, name, email, phone, language, notes)
         errors["name"] = [_("The name can be at most 100 characters.")]
     try:
         email = normalised_email(email)
+        if len(email) > Booking._meta.get_field("email").max_length:
+            raise ValidationError("too long")
     except ValidationError:
         errors["email"] = [_("Enter a valid email address.")]
     try:
@@ -281,10 +283,6 @@ def approve_booking(booking_id, *, now=None) -> Booking:
             booking, OutgoingEmail.Kind.BOOKING_CONFIRMED, recipient=booking.email, language=booking.language, now=now
         )
     return booking
-
-
-def cancellation_deadline(booking: Booking):
-    return booking.cancellation_deadline
 
 
 def visitor_can_cancel(booking: Booking, now=None) -> bool:

@@ -3,8 +3,10 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from bookings.forms import BookingForm
 from villages import selectors
 from villages.models import Experience, Village
 from villages.search_forms import VillageSearchForm
@@ -55,13 +57,25 @@ def village_detail(request, slug):
     return render(request, "villages/village_detail.html", {"village": village})
 
 
-def experience_detail(request, slug):
+def experience_detail(request, slug, booking_form=None, status=200):
+    """The experience with its booking form; bookings.views.create renders it again, with a refused form."""
     experience = get_object_or_404(
         Experience.objects.published().select_related("village__town__district", "venue").prefetch_related("images"),
         slug=slug,
     )
     sessions = list(selectors.experience_sessions(experience)[:SESSIONS_ON_EXPERIENCE_PAGE])
-    return render(request, "villages/experience_detail.html", {"experience": experience, "sessions": sessions})
+    if booking_form is None:
+        booking_form = BookingForm(experience=experience, language=request.LANGUAGE_CODE)
+    booking_form.sessions = sessions  # seats left as they are now, also after a refusal
+    response = render(
+        request,
+        "villages/experience_detail.html",
+        {"experience": experience, "sessions": sessions, "booking_form": booking_form},
+        status=status,
+    )
+    # The form carries a one-off submission key: no shared cache may hand the same page to two visitors.
+    patch_cache_control(response, private=True)
+    return response
 
 
 def page_not_found(request, exception):

@@ -117,7 +117,7 @@ class CancellationDeadlineField(serializers.DateTimeField):
         super().__init__(**kwargs)
 
     def to_representation(self, booking):
-        return super().to_representation(services.cancellation_deadline(booking))
+        return super().to_representation(booking.cancellation_deadline)
 
 
 class BookingSerializer(ReadOnlyModelSerializer):

@@ -30,9 +30,7 @@ def test_a_failed_email_shows_in_the_admin_and_can_be_sent_again(admin_client_lo
     assert email.status == OutgoingEmail.Status.PENDING and email.attempts == 0
 
 
-def test_an_operator_approves_a_booking_waiting_for_approval_from_the_list(
-    admin_client_logged_in, village, visitor
-):
+def test_an_operator_approves_a_booking_waiting_for_approval_from_the_list(admin_client_logged_in, village, visitor):
     session = SessionFactory(experience=ExperienceFactory(village=village, requires_approval=True))
     booking, _ = services.create_booking(session_id=session.pk, adults=1, **visitor)
     services.confirm_booking(booking.pk)

@@ -87,6 +87,7 @@ def test_the_last_seats_go_then_the_session_is_sold_out(bookable_session, visito
         ({"adults": 0, "children": 0}, "adults"),
         ({"adults": -1}, "adults"),
         ({"email": "not-an-email"}, "email"),
+        ({"email": "a" * 250 + "@example.com"}, "email"),
         ({"phone": "12345"}, "phone"),
         ({"phone": ""}, "phone"),
         ({"name": "   "}, "name"),

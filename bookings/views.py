@@ -1,0 +1,122 @@
+"""The visitor's booking pages: thin over bookings.services, which holds every rule and every write.
+
+The manage page and the calendar file are opened by the token in the link the visitor was given; without
+the right token they are a plain 404 that says nothing about whether the booking exists.
+"""
+
+import secrets
+
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bookings import services
+from bookings.errors import BookingError, IdempotencyKeyReused
+from bookings.forms import BookingForm
+from bookings.models import Booking
+from villages.models import Experience
+from villages.views import experience_detail
+
+# Compared against when no booking has the reference, so a miss takes as long as a wrong token.
+_NO_TOKEN = secrets.token_urlsafe(32)
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def create(request, slug):
+    experience = get_object_or_404(Experience.objects.published(), slug=slug)
+    if request.method != "POST":
+        # Where a refused form was shown; the language switcher and a reload-as-GET land back on the page.
+        return redirect(experience)
+    form = BookingForm(request.POST, experience=experience, language=request.LANGUAGE_CODE)
+    if not form.is_valid():
+        return experience_detail(request, slug, booking_form=form, status=400)
+    try:
+        booking, _created = services.create_booking(**form.service_arguments())
+    except BookingError as error:
+        if isinstance(error, IdempotencyKeyReused):
+            # The visitor went back to a form already used for a booking and changed it: a new submission.
+            form.renew_submission_key()
+            form.add_error(
+                None,
+                gettext(
+                    "This form was already used for a booking. "
+                    "Check the details and send it again to make another booking."
+                ),
+            )
+        else:
+            form.add_booking_error(error)
+        response = experience_detail(request, slug, booking_form=form, status=error.http_status)
+        retry_after = getattr(error, "retry_after_seconds", None)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
+    # A repeated submission (double click, resubmit) gets the booking the first one made.
+    return _private(_see_other(booking.get_absolute_url()))
+
+
+def _booking_for(reference: str, token: str) -> Booking:
+    """The booking with this reference if the token is its token; otherwise a 404 that reveals nothing."""
+    booking = (
+        Booking.objects.select_related("session__experience__village", "session__experience__venue")
+        .filter(reference=reference)
+        .first()
+    )
+    expected = booking.token if booking else _NO_TOKEN
+    if not secrets.compare_digest(expected.encode(), (token or "").encode()) or booking is None:
+        raise Http404()
+    return booking
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages whose URL holds the token: never stored, never sent on as a referrer, never indexed."""
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _manage_page(request, booking: Booking, *, cancel_refused: BookingError | None = None, status=200):
+    context = {
+        "booking": booking,
+        "session": booking.session,
+        "experience": booking.session.experience,
+        "village": booking.session.experience.village,
+        "can_cancel": services.visitor_can_cancel(booking),
+        "cancellation_deadline": booking.cancellation_deadline,
+        "cancel_refused": cancel_refused,
+    }
+    return _private(render(request, "bookings/manage.html", context, status=status))
+
+
+@require_GET
+def manage(request, reference):
+    return _manage_page(request, _booking_for(reference, request.GET.get("token", "")))
+
+
+@require_POST
+def cancel(request, reference):
+    booking = _booking_for(reference, request.POST.get("token", ""))
+    try:
+        services.cancel_booking(booking.pk, by=Booking.CancelledBy.VISITOR)
+    except BookingError as error:
+        booking.refresh_from_db()
+        return _manage_page(request, booking, cancel_refused=error, status=error.http_status)
+    return _private(_see_other(booking.get_absolute_url()))
+
+
+@require_GET
+def calendar(request, reference):
+    booking = _booking_for(reference, request.GET.get("token", ""))
+    from bookings.emails import booking_calendar  # written alongside the emails; imported when asked for
+
+    response = HttpResponse(booking_calendar(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+    return _private(response)
