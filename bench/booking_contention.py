@@ -49,7 +49,9 @@ def environment(mail_dir: Path, var_dir: Path) -> dict:
 
 def manage(env, *args, code: str | None = None):
     command = (
-        [sys.executable, "manage.py", *args] if code is None else [sys.executable, "manage.py", "shell", "-c", code]
+        [sys.executable, "manage.py", *args]
+        if code is None
+        else [sys.executable, "manage.py", "shell", "--no-imports", "-c", code]
     )
     return subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
 
