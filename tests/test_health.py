@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from tests.subprocess_django import get_json
+from tests.subprocess_django import get_json, run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +33,14 @@ def test_healthz_stays_up_but_reports_an_unreachable_broker(tmp_path):
     status, body = result.stdout.split("\n", 1)
     assert status == "200", result.stderr
     assert json.loads(body) == {"status": "degraded", "database": "ok", "broker": "unreachable"}
+
+
+def test_the_serverless_broker_keeps_its_files_under_var(tmp_path):
+    declare = (
+        "from config.celery import app\n"
+        "with app.connection_for_write() as connection:\n"
+        "    connection.default_channel.exchange_declare('celery', type='direct')\n"
+    )
+    result = run_django(declare, DEBUG="true", VAR_DIR=str(tmp_path), REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "broker" / "control" / "celery.exchange").exists()
