@@ -39,7 +39,10 @@ def test_the_serverless_broker_keeps_its_files_under_var(tmp_path):
     declare = (
         "from config.celery import app\n"
         "with app.connection_for_write() as connection:\n"
-        "    connection.default_channel.exchange_declare('celery', type='direct')\n"
+        "    channel = connection.default_channel\n"
+        "    channel.exchange_declare('celery', type='direct')\n"
+        "    channel.queue_declare('celery')\n"
+        "    channel.queue_bind('celery', 'celery', 'celery')\n"
     )
     result = run_django(declare, DEBUG="true", VAR_DIR=str(tmp_path), REDIS_URL="")
     assert result.returncode == 0, result.stderr
