@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings import services
 from bookings.errors import BookingError
 from bookings.models import Booking, OutgoingEmail
+from villages.admin_base import VillageScopedAdmin
 
 
 class OutgoingEmailInline(admin.TabularInline):
@@ -18,7 +19,7 @@ class OutgoingEmailInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(VillageScopedAdmin):
     list_display = ["reference", "session", "adults", "children", "total_price", "status", "name", "created_at"]
     list_filter = ["status", "session__experience__village", "session__experience"]
     search_fields = ["reference", "name", "email", "phone", "check_in_code"]
@@ -75,7 +76,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(VillageScopedAdmin):
     list_display = ["kind", "recipient", "booking", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["recipient", "booking__reference"]

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = _("Bookings")
+
+    def ready(self):
+        from bookings.models import Booking, OutgoingEmail
+        from villages.scoping import register_scope
+
+        register_scope(Booking, "session__experience__village")
+        register_scope(OutgoingEmail, "booking__session__experience__village")

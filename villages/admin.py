@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from villages.admin_base import VillageScopedAdmin, VillageScopedInlineMixin
 from villages.forms import ExperienceAdminForm
 from villages.models import (
     District,
@@ -16,6 +17,7 @@ from villages.models import (
     Village,
     VillageHonour,
     VillageImage,
+    VillageMembership,
 )
 
 
@@ -49,26 +51,26 @@ class HonourAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["title_en"]}
 
 
-class VillageHonourInline(TranslationTabularInline):
+class VillageHonourInline(VillageScopedInlineMixin, TranslationTabularInline):
     model = VillageHonour
     extra = 0
     autocomplete_fields = ["honour"]
 
 
-class VillageImageInline(TranslationTabularInline):
+class VillageImageInline(VillageScopedInlineMixin, TranslationTabularInline):
     model = VillageImage
     extra = 0
     fields = ["image", "alt_text", "caption", "position"]
 
 
-class VenueInline(TranslationStackedInline):
+class VenueInline(VillageScopedInlineMixin, TranslationStackedInline):
     model = Venue
     extra = 0
     prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(Village)
-class VillageAdmin(TranslationAdmin):
+class VillageAdmin(VillageScopedAdmin, TranslationAdmin):
     list_display = ["name", "town", "operator", "is_published", "position"]
     list_editable = ["is_published", "position"]
     list_filter = ["is_published", "town__district", "honours"]
@@ -80,7 +82,7 @@ class VillageAdmin(TranslationAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(TranslationAdmin):
+class VenueAdmin(VillageScopedAdmin, TranslationAdmin):
     list_display = ["name", "kind", "village"]
     list_filter = ["kind", "village"]
     search_fields = ["name_zh_hans", "name_en", "slug"]
@@ -89,13 +91,13 @@ class VenueAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-class ExperienceImageInline(TranslationTabularInline):
+class ExperienceImageInline(VillageScopedInlineMixin, TranslationTabularInline):
     model = ExperienceImage
     extra = 0
     fields = ["image", "alt_text", "position"]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(VillageScopedInlineMixin, admin.TabularInline):
     model = Session
     extra = 0
     fields = ["starts_at", "ends_at", "capacity", "adult_price_override", "child_price_override", "status"]
@@ -104,7 +106,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Experience)
-class ExperienceAdmin(TranslationAdmin):
+class ExperienceAdmin(VillageScopedAdmin, TranslationAdmin):
     form = ExperienceAdminForm
     list_display = ["title", "village", "kind", "adult_price", "child_price", "capacity", "is_published"]
     list_filter = ["is_published", "kind", "village", "requires_approval"]
@@ -135,10 +137,27 @@ class ExperienceAdmin(TranslationAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(VillageScopedAdmin):
     list_display = ["experience", "starts_at", "ends_at", "capacity", "status"]
     list_filter = ["status", "experience__village", "experience"]
     date_hierarchy = "starts_at"
     search_fields = ["experience__title_zh_hans", "experience__title_en"]
     list_select_related = ["experience"]
     autocomplete_fields = ["experience"]
+
+
+@admin.register(VillageMembership)
+class VillageMembershipAdmin(admin.ModelAdmin):
+    """Platform admins decide who operates which village; operators do not see this."""
+
+    list_display = ["user", "village", "role", "created_at"]
+    list_filter = ["role", "village"]
+    search_fields = ["user__username", "user__email", "village__slug"]
+    autocomplete_fields = ["village"]
+    raw_id_fields = ["user"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -535,3 +535,8 @@ EXPERIENCES = [
 def season_mask(experience: dict) -> int:
     months = experience["season_months"]
     return mask_from_months(months or range(1, 13))
+
+
+# Development-only operator accounts (see README): one per demo village, to see the admin's isolation.
+DEMO_OPERATORS = {"shuiku": "shuiku-operator", "cenbu": "cenbu-operator"}
+DEMO_OPERATOR_PASSWORD = "village-demo-2026"

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -457,3 +458,27 @@ class Session(models.Model):
                     % {"taken": self.seats_taken}
                 }
             )
+
+
+class VillageMembership(models.Model):
+    """An operator account's place in a village's team; what it may touch in the admin follows from this."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Manager")
+        STAFF = "staff", _("Staff")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="village_memberships", verbose_name=_("user")
+    )
+    village = models.ForeignKey(Village, models.CASCADE, related_name="memberships", verbose_name=_("village"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["village__slug", "user__username"]
+        verbose_name = _("village membership")
+        verbose_name_plural = _("village memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "village"], name="one_membership_per_village")]
+
+    def __str__(self):
+        return f"{self.user} · {self.village} ({self.get_role_display()})"

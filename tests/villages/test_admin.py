@@ -1,9 +1,11 @@
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.factories import ExperienceFactory, OrganisationFactory, SessionFactory, VenueFactory, VillageHonourFactory
+from villages.models import VillageMembership
 from villages.months import mask_from_months
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +23,10 @@ def one_of_everything():
     session = SessionFactory(experience__village__operator=OrganisationFactory())
     VillageHonourFactory(village=session.experience.village)
     VenueFactory(village=session.experience.village)
+    VillageMembership.objects.create(
+        user=get_user_model().objects.create_user("someone", password="a-long-password-123"),
+        village=session.experience.village,
+    )
     return session
 
 

@@ -9,7 +9,10 @@ sessions in the first two weeks of its next season instead, so every demo experi
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.utils import timezone
@@ -86,7 +89,26 @@ class Command(BaseCommand):
         self.sessions = Counter()
         with transaction.atomic():
             self.load()
+            self.load_operators()
         self.report()
+
+    def load_operators(self):
+        """One operator account per demo village, for trying the admin; only on a development install."""
+        if not settings.DEBUG:
+            self.stdout.write(_("Demo operator accounts are only created when DEBUG is on."))
+            return
+        User = get_user_model()
+        for slug, username in demo_content.DEMO_OPERATORS.items():
+            if not User.objects.filter(username=username).exists():
+                call_command(
+                    "create_operator",
+                    username,
+                    village=[slug],
+                    role="manager",
+                    email=f"{username}@example.com",
+                    password=demo_content.DEMO_OPERATOR_PASSWORD,
+                    stdout=self.stdout,
+                )
 
     # Content
 
