@@ -27,6 +27,8 @@ THUMBNAIL_FORMAT = "WEBP"
 
 def validate_image_upload(file):
     """Refuse anything that is not a JPEG, PNG or WebP by content, or that is too big."""
+    if getattr(file, "_committed", False):
+        return  # already stored: it was checked (and re-encoded) when it was uploaded
     if file.size is not None and file.size > settings.IMAGE_MAX_BYTES:
         raise ValidationError(
             _("The image is %(size).1f MB; the limit is %(limit).1f MB."),
