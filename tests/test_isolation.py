@@ -78,11 +78,10 @@ def test_another_villages_row_by_direct_url_reveals_nothing(client, two_villages
     other = row_of(two_villages["b"])
     response = client.get(reverse(f"admin:{prefix}_{page}", args=[other.pk]), follow=True)
     body = response.content.decode()
-    assert (
-        response.redirect_chain == []
-        and response.status_code in (403, 404)
-        or response.redirect_chain[-1][0] == reverse("admin:index")
-    )
+    if response.redirect_chain:
+        assert response.redirect_chain[-1][0] == reverse("admin:index")
+    else:
+        assert response.status_code in (403, 404)
     assert "beta" not in body.replace("op-beta", "")
     assert "visitor@beta" not in body
 
