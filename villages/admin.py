@@ -1,10 +1,22 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.dates import WEEKDAYS
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from villages import scheduling
 from villages.admin_base import VillageScopedAdmin, VillageScopedInlineMixin
 from villages.forms import ExperienceAdminForm
+from villages.images import thumbnail_name
 from villages.models import (
     District,
     Experience,
@@ -19,6 +31,51 @@ from villages.models import (
     VillageImage,
     VillageMembership,
 )
+
+PREVIEW_WIDTH = 320
+
+
+def image_preview(field_file, alt_text) -> str:
+    """A small <img> of an uploaded picture: its 320 px thumbnail when there is one, else the original."""
+    if not field_file:
+        return "—"
+    storage = field_file.storage
+    thumbnail = thumbnail_name(field_file.name, PREVIEW_WIDTH)
+    url = storage.url(thumbnail) if storage.exists(thumbnail) else field_file.url
+    return format_html(
+        '<img src="{}" alt="{}" style="max-width: 160px; max-height: 120px; height: auto;" loading="lazy">',
+        url,
+        alt_text or "",
+    )
+
+
+class PublishActionsMixin:
+    """ "Publish selected" / "Unpublish selected" on the (scoped) changelist, each change in the object's History."""
+
+    def _set_published(self, request, queryset, published: bool, done_message):
+        with translation.override(None):
+            field_label = str(self.model._meta.get_field("is_published").verbose_name)
+        changed = 0
+        for obj in queryset:
+            if obj.is_published == published:
+                continue
+            obj.is_published = published
+            obj.save(update_fields=["is_published", "updated_at"])
+            self.log_change(request, obj, [{"changed": {"fields": [field_label]}}])
+            changed += 1
+        self.message_user(
+            request,
+            done_message % {"count": changed, "items": model_ngettext(self.opts, changed)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publish selected"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True, gettext("%(count)d %(items)s published."))
+
+    @admin.action(description=_("Unpublish selected"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False, gettext("%(count)d %(items)s unpublished."))
 
 
 @admin.register(District)
@@ -60,7 +117,13 @@ class VillageHonourInline(VillageScopedInlineMixin, TranslationTabularInline):
 class VillageImageInline(VillageScopedInlineMixin, TranslationTabularInline):
     model = VillageImage
     extra = 0
-    fields = ["image", "alt_text", "caption", "position"]
+    fields = ["preview", "image", "alt_text", "caption", "position"]
+    readonly_fields = ["preview"]
+    ordering = ["position", "id"]
+
+    @admin.display(description=_("Preview"))
+    def preview(self, obj):
+        return image_preview(obj.image, obj.alt_text) if obj and obj.pk else "—"
 
 
 class VenueInline(VillageScopedInlineMixin, TranslationStackedInline):
@@ -70,7 +133,7 @@ class VenueInline(VillageScopedInlineMixin, TranslationStackedInline):
 
 
 @admin.register(Village)
-class VillageAdmin(VillageScopedAdmin, TranslationAdmin):
+class VillageAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin):
     list_display = ["name", "town", "operator", "is_published", "position"]
     list_editable = ["is_published", "position"]
     list_filter = ["is_published", "town__district", "honours"]
@@ -79,6 +142,18 @@ class VillageAdmin(VillageScopedAdmin, TranslationAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["town", "operator"]
     inlines = [VillageHonourInline, VenueInline, VillageImageInline]
+    readonly_fields = ["cover_image_preview"]
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("Cover image preview"))
+    def cover_image_preview(self, obj):
+        return image_preview(obj.cover_image, obj.cover_image_alt) if obj and obj.pk else "—"
+
+    def get_fields(self, request, obj=None):
+        """The cover's preview right under the cover image field, not at the bottom of the form."""
+        fields = [name for name in super().get_fields(request, obj) if name != "cover_image_preview"]
+        at = fields.index("cover_image") + 1 if "cover_image" in fields else len(fields)
+        return [*fields[:at], "cover_image_preview", *fields[at:]]
 
 
 @admin.register(Venue)
@@ -94,7 +169,13 @@ class VenueAdmin(VillageScopedAdmin, TranslationAdmin):
 class ExperienceImageInline(VillageScopedInlineMixin, TranslationTabularInline):
     model = ExperienceImage
     extra = 0
-    fields = ["image", "alt_text", "position"]
+    fields = ["preview", "image", "alt_text", "position"]
+    readonly_fields = ["preview"]
+    ordering = ["position", "id"]
+
+    @admin.display(description=_("Preview"))
+    def preview(self, obj):
+        return image_preview(obj.image, obj.alt_text) if obj and obj.pk else "—"
 
 
 class SessionInline(VillageScopedInlineMixin, admin.TabularInline):
@@ -105,8 +186,34 @@ class SessionInline(VillageScopedInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
+class GenerateSessionsForm(forms.Form):
+    """A weekly pattern of sessions; field names are those of scheduling.plan_sessions, so its errors land here."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days of the week"),
+        choices=list(WEEKDAYS.items()),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    start_time = forms.TimeField(
+        label=_("Start time"),
+        help_text=_("Local time in Shanghai."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"))
+    first_day = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    capacity = forms.IntegerField(label=_("Seats per session"))
+
+    def pattern(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["weekdays"] = set(data["weekdays"])
+        return data
+
+
 @admin.register(Experience)
-class ExperienceAdmin(VillageScopedAdmin, TranslationAdmin):
+class ExperienceAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin):
     form = ExperienceAdminForm
     list_display = ["title", "village", "kind", "adult_price", "child_price", "capacity", "is_published"]
     list_filter = ["is_published", "kind", "village", "requires_approval"]
@@ -134,6 +241,72 @@ class ExperienceAdmin(VillageScopedAdmin, TranslationAdmin):
         ),
         (_("Publishing"), {"fields": ["position", "is_published"]}),
     ]
+    actions = ["publish", "unpublish"]
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/generate-sessions/",
+                self.admin_site.admin_view(self.generate_sessions_view),
+                name=f"{info[0]}_{info[1]}_generate_sessions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def generate_sessions_view(self, request, object_id):
+        """Step 1 ("preview"): the slots, which will be created and which skipped. Step 2 ("confirm"): create."""
+        experience = self.get_object(request, unquote(object_id))
+        if experience is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not (self.has_change_permission(request, experience) and request.user.has_perm("villages.add_session")):
+            raise PermissionDenied
+        plan = None
+        if request.method == "POST":
+            form = GenerateSessionsForm(request.POST)
+            if form.is_valid():
+                try:
+                    if "confirm" in request.POST:
+                        planned = scheduling.plan_sessions(experience, **form.pattern())
+                        created = scheduling.create_sessions(experience, **form.pattern())
+                        self.message_user(
+                            request,
+                            ngettext(
+                                "%(created)d session created, %(skipped)d skipped",
+                                "%(created)d sessions created, %(skipped)d skipped",
+                                len(created),
+                            )
+                            % {"created": len(created), "skipped": len(planned) - len(created)},
+                            messages.SUCCESS,
+                        )
+                        change_url = reverse(
+                            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                            args=[experience.pk],
+                            current_app=self.admin_site.name,
+                        )
+                        return HttpResponseRedirect(change_url)
+                    plan = scheduling.plan_sessions(experience, **form.pattern())
+                except ValidationError as error:
+                    form.add_error(None, error)
+        else:
+            form = GenerateSessionsForm(
+                initial={"duration_minutes": experience.duration_minutes, "capacity": experience.capacity}
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Schedule sessions of %(experience)s") % {"experience": experience},
+            "subtitle": None,
+            "opts": self.opts,
+            "original": experience,
+            "form": form,
+            "plan": plan,
+            "to_create": sum(1 for slot in plan if slot.will_create) if plan is not None else 0,
+            "to_skip": sum(1 for slot in plan if not slot.will_create) if plan is not None else 0,
+            "has_view_permission": self.has_view_permission(request, experience),
+            "has_change_permission": True,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/villages/experience/generate_sessions.html", context)
 
 
 @admin.register(Session)
