@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -32,6 +33,13 @@ def isolated_files(settings, tmp_path):
     """Each test writes uploads and mail into its own folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Chinese, whatever language the previous test's last request left active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
