@@ -55,3 +55,18 @@ class SessionBusy(BookingError):
     http_status = 503
     retry_after_seconds = 2
     default_message = _("Many people are booking this session right now. Please try again in a moment.")
+
+
+class UnknownCheckInCode(BookingError):
+    """No booking the user may see has this code: unknown, or another village's (we do not say which)."""
+
+    http_status = 400
+    default_message = _("No booking has this check-in code.")
+
+
+class CheckInRefused(InvalidTransition):
+    """The code is right but the booking cannot be checked in: pending, cancelled, no-show or already used."""
+
+
+class SessionHasCheckIns(InvalidTransition):
+    default_message = _("Visitors of this session have already checked in; it can no longer be cancelled.")

@@ -25,14 +25,18 @@ from bookings.contact import normalised_email, normalised_phone
 from bookings.dispatch import enqueue, enqueue_on_commit
 from bookings.errors import (
     CancellationClosed,
+    CheckInRefused,
     IdempotencyKeyReused,
     InvalidBooking,
     InvalidTransition,
     NotEnoughSeats,
     SessionBusy,
+    SessionHasCheckIns,
     SoldOut,
+    UnknownCheckInCode,
 )
 from bookings.models import Booking, OutgoingEmail
+from villages import scoping
 from villages.models import Session
 
 logger = logging.getLogger(__name__)
@@ -294,6 +298,8 @@ def cancel_booking(booking_id, *, by: str, now=None) -> Booking:
     """Cancel and give the seats back at once. Visitors only until the window closes; operators any time."""
     now = now or timezone.now()
     with transaction.atomic():
+        # Session first, then booking: the order cancel_session and mark_no_show lock in, so they cannot deadlock.
+        _lock_session_of(booking_id)
         booking = (
             Booking.objects.select_for_update(of=("self",)).select_related("session__experience").get(pk=booking_id)
         )
@@ -303,14 +309,103 @@ def cancel_booking(booking_id, *, by: str, now=None) -> Booking:
             raise InvalidTransition()
         if by == Booking.CancelledBy.VISITOR and not visitor_can_cancel(booking, now):
             raise CancellationClosed()
-        Session.objects.filter(pk=booking.session_id).update(seats_taken=F("seats_taken") - booking.seats)
-        booking.status = Booking.Status.CANCELLED
-        booking.cancelled_at = now
-        booking.cancelled_by = by
-        booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-        _queue_email(
-            booking, OutgoingEmail.Kind.BOOKING_CANCELLED, recipient=booking.email, language=booking.language, now=now
+        _cancel_locked(booking, by=by, now=now)
+    return booking
+
+
+def _lock_session_of(booking_id) -> None:
+    """Lock the booking's session row (waiting as long as the seat update would have); nothing if no booking."""
+    session_id = Booking.objects.filter(pk=booking_id).values_list("session_id", flat=True).first()
+    if session_id is not None:
+        list(Session.objects.select_for_update().filter(pk=session_id).only("pk"))
+
+
+def _cancel_locked(booking: Booking, *, by: str, now) -> None:
+    """Cancel a booking whose row (and session row) this transaction holds: seats back, visitor emailed."""
+    Session.objects.filter(pk=booking.session_id).update(seats_taken=F("seats_taken") - booking.seats)
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = by
+    booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    _queue_email(
+        booking, OutgoingEmail.Kind.BOOKING_CANCELLED, recipient=booking.email, language=booking.language, now=now
+    )
+
+
+def cancel_session(session_id, *, now=None) -> tuple[Session, list[Booking]]:
+    """The village calls a session off: it is cancelled and so is every booking holding seats, each visitor emailed.
+
+    Returns the session and the bookings cancelled now. Running it again cancels nothing twice (and finishes the
+    job for a session whose status was set to cancelled by other means). Refused once visitors have checked in.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        bookings = list(
+            Booking.objects.select_for_update(of=("self",))
+            .filter(session_id=session.pk, status__in=Booking.HOLDING_SEATS)
+            .order_by("pk")
         )
+        if any(booking.status == Booking.Status.CHECKED_IN for booking in bookings):
+            raise SessionHasCheckIns()
+        if session.status != Session.Status.CANCELLED:
+            session.status = Session.Status.CANCELLED
+            session.save(update_fields=["status"])
+        for booking in bookings:
+            _cancel_locked(booking, by=Booking.CancelledBy.OPERATOR, now=now)
+    return session, bookings
+
+
+def normalised_check_in_code(code: str) -> str:
+    """What the operator typed or scanned, as stored: upper case, without spaces or dashes."""
+    return "".join((code or "").split()).replace("-", "").upper()
+
+
+def check_in(code: str, *, user, now=None) -> Booking:
+    """The visitor shows their code at the village: mark the booking checked in.
+
+    A code of another village's booking is refused exactly like an unknown one, so an operator cannot learn
+    which codes exist elsewhere.
+    """
+    now = now or timezone.now()
+    code = normalised_check_in_code(code)
+    found = scoping.scoped_for(Booking, user).filter(check_in_code=code).values_list("pk", flat=True).first()
+    if not code or found is None:
+        raise UnknownCheckInCode()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",)).select_related("session__experience__village").get(pk=found)
+        )
+        if booking.status == Booking.Status.CHECKED_IN:
+            used = timezone.localtime(booking.checked_in_at)
+            at = f"{used:%H:%M}" if used.date() == timezone.localdate(now) else f"{used:%Y-%m-%d %H:%M}"
+            raise CheckInRefused(_("This code was already used at %(time)s.") % {"time": at})
+        if booking.status == Booking.Status.CANCELLED:
+            raise CheckInRefused(_("This booking was cancelled; it cannot be checked in."))
+        if booking.status == Booking.Status.PENDING:
+            raise CheckInRefused(_("This booking is not confirmed yet; it cannot be checked in."))
+        if booking.status == Booking.Status.NO_SHOW:
+            raise CheckInRefused(_("This booking was marked as a no-show; it cannot be checked in."))
+        booking.status = Booking.Status.CHECKED_IN
+        booking.checked_in_at = now
+        booking.save(update_fields=["status", "checked_in_at"])
+    return booking
+
+
+def mark_no_show(booking_id, now=None) -> Booking:
+    """The visitor of a confirmed booking did not come. Only once the session has started; the seats go back."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_session_of(booking_id)
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("session").get(pk=booking_id)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise InvalidTransition(_("Only a confirmed booking can be marked as a no-show."))
+        if booking.session.starts_at > now:
+            raise InvalidTransition(_("The session has not started yet; a no-show can only be marked after."))
+        # A no-show holds no seats (Booking.HOLDING_SEATS): keep the session's count equal to the bookings'.
+        Session.objects.filter(pk=booking.session_id).update(seats_taken=F("seats_taken") - booking.seats)
+        booking.status = Booking.Status.NO_SHOW
+        booking.save(update_fields=["status"])
     return booking
 
 
