@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from bookings import services
 from bookings.models import Booking, OutgoingEmail
@@ -156,6 +157,12 @@ def two_villages(village_a, village_b):
     return {"today_a": today_a, "today_b": today_b, "waiting_a": waiting_a, "waiting_b": waiting_b}
 
 
+def emails_failed(count: int) -> str:
+    return ngettext("%(counter)s email could not be sent.", "%(counter)s emails could not be sent.", count) % {
+        "counter": count
+    }
+
+
 def index(client) -> str:
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
@@ -176,7 +183,7 @@ def test_an_operator_sees_the_day_of_their_own_village_only(client, operator, tw
     assert reverse("admin:bookings_booking_change", args=[waiting_a.pk]) in page
 
     failed = reverse("admin:bookings_outgoingemail_changelist") + "?status__exact=failed"
-    assert f'<a href="{failed}">1 email could not be sent.</a>' in page
+    assert f'<a href="{failed}">{emails_failed(1)}</a>' in page
 
     for of_b in ("采茶乙", "Tea picking B", "萤火虫之夜乙", waiting_b.reference, "孙七", "王五"):
         assert of_b not in page
@@ -189,15 +196,15 @@ def test_a_superuser_sees_every_village(client, superuser, two_villages):
     approvals = Rows(page, "dashboard-awaiting-approval")
     approvals.row_with(two_villages["waiting_a"].reference)
     approvals.row_with(two_villages["waiting_b"].reference)
-    assert "3 emails could not be sent." in page
+    assert emails_failed(3) in page
 
 
 def test_empty_states(client, operator):
     page = index(client)
-    assert "No sessions today." in page
-    assert "No sessions in the next 7 days." in page
-    assert "No bookings are waiting for approval." in page
-    assert "Every email has been sent or is on its way." in page
+    assert gettext("No sessions today.") in page
+    assert gettext("No sessions in the next 7 days.") in page
+    assert gettext("No bookings are waiting for approval.") in page
+    assert gettext("Every email has been sent or is on its way.") in page
     assert "app-villages" in page  # the app list is still there, below
 
 
@@ -206,7 +213,7 @@ def test_a_staff_user_without_a_village_sees_nothing(client, django_user_model, 
     user.groups.add(Group.objects.get(name="Village operators"))
     client.force_login(user)
     page = index(client)
-    assert "No sessions today." in page and "No bookings are waiting for approval." in page
+    assert gettext("No sessions today.") in page and gettext("No bookings are waiting for approval.") in page
     assert "湖畔骑行甲" not in page and "采茶乙" not in page
 
 
@@ -229,7 +236,7 @@ def test_the_index_page_makes_as_many_queries_however_much_there_is(client, oper
         page = index(client)
     assert len(Rows(page, "dashboard-today").rows) == 1 + 13  # header and one row per session
     assert len(Rows(page, "dashboard-awaiting-approval").rows) == 1 + 20  # capped at the oldest 20
-    assert "The oldest 20 of 26 are shown." in page
+    assert gettext("The oldest %(shown)s of %(total)s are shown.") % {"shown": 20, "total": 26} in page
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
