@@ -2,10 +2,15 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
+
+admin.site.site_header = _("Village Trails · operators")
+admin.site.site_title = _("Village Trails admin")
+admin.site.index_title = _("Your villages")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
