@@ -162,3 +162,18 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.Sequence(lambda n: timezone.now().replace(microsecond=0) + timedelta(days=2, hours=n))
     ends_at = factory.LazyAttribute(lambda session: session.starts_at + timedelta(minutes=90))
     capacity = factory.LazyAttribute(lambda session: session.experience.capacity)
+
+
+def make_operator(username: str, *villages, role="manager"):
+    """A staff account in the operators group with a membership of each village (as create_operator makes)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from villages.models import VillageMembership
+    from villages.scoping import OPERATORS_GROUP
+
+    user = get_user_model().objects.create_user(username, password="a-long-password-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=OPERATORS_GROUP))
+    for village in villages:
+        VillageMembership.objects.create(user=user, village=village, role=role)
+    return user

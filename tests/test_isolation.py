@@ -1,25 +1,23 @@
 """Two operators of two villages: each sees and touches only their own village, whatever URL they type."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from bookings import services
 from bookings.models import Booking, OutgoingEmail
-from tests.factories import ExperienceFactory, SessionFactory, VenueFactory, VillageFactory, uploaded_image
-from villages.models import Experience, ExperienceImage, Session, Venue, Village, VillageImage, VillageMembership
-from villages.scoping import OPERATORS_GROUP
+from tests.factories import (
+    ExperienceFactory,
+    SessionFactory,
+    VenueFactory,
+    VillageFactory,
+    make_operator,
+    uploaded_image,
+)
+from villages.models import Experience, ExperienceImage, Session, Venue, Village, VillageImage
 
 pytestmark = pytest.mark.django_db
 
 VISITOR = {"name": "李四", "phone": "13800138000", "language": "zh-hans"}
-
-
-def make_operator(django_user_model, username, village):
-    user = django_user_model.objects.create_user(username, password="a-long-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name=OPERATORS_GROUP))
-    VillageMembership.objects.create(user=user, village=village, role=VillageMembership.Role.MANAGER)
-    return user
 
 
 def village_with_everything(slug):
@@ -42,8 +40,8 @@ def two_villages(django_user_model):
     return {
         "a": village_a,
         "b": village_b,
-        "operator_a": make_operator(django_user_model, "op-alpha", village_a),
-        "operator_b": make_operator(django_user_model, "op-beta", village_b),
+        "operator_a": make_operator("op-alpha", village_a),
+        "operator_b": make_operator("op-beta", village_b),
     }
 
 

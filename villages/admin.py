@@ -233,6 +233,7 @@ class ExperienceAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin)
                     "child_price",
                     "capacity",
                     "min_age",
+                    "max_party_size",
                     "season_months",
                     "cancellation_window_hours",
                     "requires_approval",

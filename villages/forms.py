@@ -34,6 +34,7 @@ class ExperienceAdminForm(forms.ModelForm):
             "child_price",
             "capacity",
             "min_age",
+            "max_party_size",
             "cancellation_window_hours",
             "requires_approval",
             "position",

@@ -14,6 +14,7 @@ from bookings.errors import SessionBusy, SoldOut
 from bookings.models import Booking
 from tests.conftest import service_missing
 from tests.factories import ExperienceFactory, SessionFactory
+from tests.locks import session_locked_elsewhere
 from villages.models import Session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,27 +104,11 @@ def test_without_the_lock_the_same_race_oversells_which_shows_the_test_bites(fiv
 
 
 def test_a_visitor_who_cannot_get_the_lock_in_time_is_told_to_try_again(bookable_session, visitor):
-    holding = threading.Event()
-    release = threading.Event()
-
-    def hold_the_session_lock():
-        with transaction.atomic():
-            Session.objects.select_for_update().get(pk=bookable_session.pk)
-            holding.set()
-            release.wait(timeout=15)
-        connection.close()
-
-    holder = threading.Thread(target=hold_the_session_lock)
-    holder.start()
-    try:
-        assert holding.wait(timeout=5)
+    with session_locked_elsewhere(bookable_session.pk):
         started = time.monotonic()
         with pytest.raises(SessionBusy) as raised:
             services.create_booking(session_id=bookable_session.pk, adults=1, **visitor)
         waited = time.monotonic() - started
-    finally:
-        release.set()
-        holder.join()
     assert raised.value.http_status == 503
     assert waited < services.LOCK_TIMEOUT_MS / 1000 + 2
     assert not Booking.objects.exists()

@@ -5,7 +5,6 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,8 +14,8 @@ from django.utils.translation import gettext, ngettext
 from bookings import services
 from bookings.models import Booking, OutgoingEmail
 from bookings.selectors import dashboard_for
-from tests.factories import ExperienceFactory, SessionFactory, VillageFactory
-from villages.models import Session, VillageMembership
+from tests.factories import ExperienceFactory, SessionFactory, VillageFactory, make_operator
+from villages.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -108,9 +107,7 @@ def village_b():
 
 @pytest.fixture
 def operator(client, django_user_model, village_a):
-    user = django_user_model.objects.create_user("op", password="a-long-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Village operators"))
-    VillageMembership.objects.create(user=user, village=village_a, role="manager")
+    user = make_operator("op", village_a)
     client.force_login(user)
     return user
 
@@ -209,9 +206,7 @@ def test_empty_states(client, operator):
 
 
 def test_a_staff_user_without_a_village_sees_nothing(client, django_user_model, two_villages):
-    user = django_user_model.objects.create_user("newcomer", password="a-long-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Village operators"))
-    client.force_login(user)
+    client.force_login(make_operator("newcomer"))
     page = index(client)
     assert gettext("No sessions today.") in page and gettext("No bookings are waiting for approval.") in page
     assert "湖畔骑行甲" not in page and "采茶乙" not in page

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,7 +15,7 @@ from django.utils.translation import gettext
 from bookings import services
 from bookings.errors import InvalidTransition, SessionHasCheckIns, UnknownCheckInCode
 from bookings.models import Booking, OutgoingEmail
-from tests.factories import ExperienceFactory, SessionFactory, VillageFactory
+from tests.factories import ExperienceFactory, SessionFactory, VillageFactory, make_operator
 from villages.models import Session, VillageMembership
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +27,7 @@ SESSIONS = "admin:villages_session_changelist"
 
 @pytest.fixture
 def operator(client, django_user_model, village):
-    user = django_user_model.objects.create_user("op", password="a-long-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Village operators"))
-    VillageMembership.objects.create(user=user, village=village, role="manager")
+    user = make_operator("op", village)
     client.force_login(user)
     return user
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from bookings.models import Booking
 from tests.conftest import service_missing
 from tests.factories import ExperienceFactory, SessionFactory
 from tests.html import PageStructure
+from tests.locks import session_locked_elsewhere
 from villages.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -320,23 +321,8 @@ def test_a_refused_form_keeps_what_the_visitor_typed_and_its_submission_key(clie
 def test_a_busy_session_asks_the_visitor_to_try_again_in_a_moment(client, bookable_session, visitor):
     if connection.vendor != "postgresql":
         service_missing("a held row lock needs PostgreSQL: set DATABASE_URL to a PostgreSQL database")
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_the_session_lock():
-        with transaction.atomic():
-            Session.objects.select_for_update().get(pk=bookable_session.pk)
-            holding.set()
-            release.wait(timeout=15)
-        connection.close()
-
-    holder = threading.Thread(target=hold_the_session_lock)
-    holder.start()
-    try:
-        assert holding.wait(timeout=5)
+    with session_locked_elsewhere(bookable_session.pk):
         response = post_booking(client, bookable_session, form_data(bookable_session, visitor))
-    finally:
-        release.set()
-        holder.join()
     assert response.status_code == 503
     assert response["Retry-After"] == "2"
     assert "Please try again in a moment." in response.content.decode()

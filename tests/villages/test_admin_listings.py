@@ -1,6 +1,5 @@
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
@@ -9,10 +8,11 @@ from tests.factories import (
     ExperienceImageFactory,
     VillageFactory,
     VillageImageFactory,
+    make_operator,
     uploaded_image,
 )
 from villages.images import thumbnail_name
-from villages.models import Experience, Village, VillageMembership
+from villages.models import Experience, Village
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,7 @@ def village():
 
 @pytest.fixture
 def operator(client, django_user_model, village):
-    user = django_user_model.objects.create_user("op", password="a-long-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Village operators"))
-    VillageMembership.objects.create(user=user, village=village, role="manager")
-    client.force_login(user)
+    client.force_login(make_operator("op", village))
     return client
 
 

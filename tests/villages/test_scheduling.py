@@ -1,13 +1,12 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.factories import ExperienceFactory, SessionFactory, VillageFactory
-from villages.models import Session, VillageMembership
+from tests.factories import ExperienceFactory, SessionFactory, VillageFactory, make_operator
+from villages.models import Session
 from villages.months import mask_from_months
 from villages.scheduling import create_sessions, plan_sessions
 
@@ -113,13 +112,6 @@ def test_bad_input_is_refused_with_a_field_error(overrides, field):
 # Through the admin ------------------------------------------------------------------------------------------------
 
 
-def make_operator(django_user_model, village, username="op"):
-    user = django_user_model.objects.create_user(username, password="a-long-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Village operators"))
-    VillageMembership.objects.create(user=user, village=village, role="manager")
-    return user
-
-
 @pytest.fixture
 def experience():
     return ExperienceFactory(capacity=8, duration_minutes=60)
@@ -130,7 +122,7 @@ def scheduler(request, client, django_user_model, experience):
     if request.param == "superuser":
         user = django_user_model.objects.create_superuser("root", "root@example.com", "a-long-password-123")
     else:
-        user = make_operator(django_user_model, experience.village)
+        user = make_operator("op", experience.village)
     client.force_login(user)
     return client
 
@@ -218,7 +210,7 @@ def test_bad_input_in_the_admin_shows_field_errors_and_creates_nothing(scheduler
 
 
 def test_an_operator_of_another_village_cannot_reach_the_scheduling_page(client, django_user_model, experience):
-    client.force_login(make_operator(django_user_model, VillageFactory(), username="elsewhere"))
+    client.force_login(make_operator("elsewhere", VillageFactory()))
     url = scheduling_url(experience)
     for response in (
         client.get(url),

@@ -164,6 +164,7 @@ class ExperienceSerializer(ReadOnlyModelSerializer):
             "child_price",
             "capacity",
             "min_age",
+            "max_party_size",
             "season_months",
             "cancellation_window_hours",
             "requires_approval",
