@@ -177,3 +177,32 @@ def make_operator(username: str, *villages, role="manager"):
     for village in villages:
         VillageMembership.objects.create(user=user, village=village, role=role)
     return user
+
+
+class ResidencyProgramFactory(factory.django.DjangoModelFactory):
+    """A published programme whose application window is open now; the cohort starts in about three months."""
+
+    class Meta:
+        model = "villages.ResidencyProgram"
+
+    village = factory.SubFactory(VillageFactory)
+    slug = factory.Sequence(lambda n: f"residency-{n}")
+    name_zh_hans = factory.Sequence(lambda n: f"数字游民驻村计划{n}")
+    name_en = factory.Sequence(lambda n: f"Digital nomad residency {n}")
+    description_zh_hans = "在村里工作和生活。"
+    description_en = "Work and live in the village."
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+    ends_on = factory.LazyAttribute(lambda program: program.starts_on + timedelta(days=180))
+    places = 12
+    monthly_fee = Decimal("3000.00")
+    accommodation_zh_hans = "单人间"
+    accommodation_en = "A single room"
+    coworking_desk = True
+    internet_mbps = 300
+    meals_zh_hans = "午餐"
+    meals_en = "Lunch"
+    working_languages_zh_hans = "中文、English"
+    working_languages_en = "Chinese, English"
+    applications_open_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) - timedelta(days=7))
+    applications_close_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=60))
+    is_published = True

@@ -23,6 +23,7 @@ from villages.models import (
     ExperienceImage,
     Honour,
     Organisation,
+    ResidencyProgram,
     Session,
     Town,
     Venue,
@@ -318,6 +319,47 @@ class SessionAdmin(VillageScopedAdmin):
     search_fields = ["experience__title_zh_hans", "experience__title_en"]
     list_select_related = ["experience"]
     autocomplete_fields = ["experience"]
+
+
+@admin.register(ResidencyProgram)
+class ResidencyProgramAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin):
+    list_display = [
+        "name",
+        "village",
+        "starts_on",
+        "ends_on",
+        "places",
+        "places_accepted",
+        "places_left_display",
+        "applications_open_display",
+        "is_published",
+    ]
+    list_filter = ["is_published", "village"]
+    search_fields = ["name_zh_hans", "name_en", "slug"]
+    list_select_related = ["village"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["village"]
+    date_hierarchy = "starts_on"
+    readonly_fields = ["places_accepted"]
+    fieldsets = [
+        (None, {"fields": ["village", "slug", "name", "description"]}),
+        (_("Cohort"), {"fields": ["starts_on", "ends_on", "places", "places_accepted", "monthly_fee"]}),
+        (
+            _("What is included"),
+            {"fields": ["accommodation", "coworking_desk", "internet_mbps", "meals", "working_languages"]},
+        ),
+        (_("Applications"), {"fields": ["applications_open_at", "applications_close_at"]}),
+        (_("Publishing"), {"fields": ["is_published"]}),
+    ]
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("Places left"))
+    def places_left_display(self, obj):
+        return obj.places_left
+
+    @admin.display(description=_("Applications open"), boolean=True)
+    def applications_open_display(self, obj):
+        return obj.applications_open()
 
 
 @admin.register(VillageMembership)

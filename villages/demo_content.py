@@ -531,6 +531,44 @@ EXPERIENCES = [
     },
 ]
 
+# Residency programmes (数字游民国际村). From the article: Shanghai's first 数字游民国际村 opened in 漕泾镇 at 水库村,
+# and its first cohort is 12 digital nomads who bring skills and creativity ("推窗见绿、出门即景").
+# Everything else below is a DEMO VALUE: the dates (relative to the day the seed runs, so the application window
+# always includes that day: it opened 7 days before and closes 60 days after; the cohort starts 90 days after and
+# lasts 6 months), the monthly fee, accommodation, coworking desk, internet speed, meals and working languages.
+RESIDENCY_PROGRAMS = [
+    {
+        "slug": "shuiku-digital-nomad-first-cohort",
+        "village": "shuiku",
+        "name_zh_hans": "水库村数字游民国际村 · 首批",
+        "name_en": "Shuiku Digital Nomad International Village · first cohort",
+        "description_zh_hans": (
+            "上海首个数字游民国际村在金山区漕泾镇开村，首批12位数字游民入驻水库村，带着技术和创意在这里工作和生活。"
+            "推窗见绿、出门即景。\n\n示例数据：日期、费用和配套为演示值。"
+        ),
+        "description_en": (
+            "Shanghai's first Digital Nomad International Village opened in Caojing Town, Jinshan District: its first "
+            "cohort of 12 digital nomads brings skills and creativity to Shuiku Village. Green outside every window, "
+            "scenery outside every door.\n\nDemo data: dates, fee and facilities are example values."
+        ),
+        "places": 12,  # from the article: the first cohort is 12 digital nomads
+        # DEMO VALUES from here on.
+        "applications_open_days": -7,  # DEMO: opened 7 days before the seed day (00:00 Shanghai time)
+        "applications_close_days": 60,  # DEMO: closes 60 days after the seed day (00:00 Shanghai time)
+        "starts_in_days": 90,  # DEMO: the cohort starts about 90 days after the seed day
+        "duration_months": 6,  # DEMO
+        "monthly_fee": Decimal("3000.00"),  # DEMO
+        "accommodation_zh_hans": "村里的单人间（演示值）",  # DEMO
+        "accommodation_en": "A single room in the village (demo value)",  # DEMO
+        "coworking_desk": True,  # DEMO
+        "internet_mbps": 300,  # DEMO
+        "meals_zh_hans": "工作日午餐（演示值）",  # DEMO
+        "meals_en": "Lunch on working days (demo value)",  # DEMO
+        "working_languages_zh_hans": "中文、English",  # DEMO
+        "working_languages_en": "Chinese, English",  # DEMO
+    },
+]
+
 
 def season_mask(experience: dict) -> int:
     months = experience["season_months"]

@@ -482,3 +482,100 @@ class VillageMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.village} ({self.get_role_display()})"
+
+
+class ResidencyProgramQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, village__is_published=True)
+
+
+class ResidencyProgram(models.Model):
+    """A dated cohort of a village's digital-nomad residency (数字游民国际村), with its places and terms."""
+
+    village = models.ForeignKey(Village, models.CASCADE, related_name="residency_programs", verbose_name=_("village"))
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("cohort starts on"))
+    ends_on = models.DateField(_("cohort ends on"))
+    places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
+    places_accepted = models.PositiveSmallIntegerField(
+        _("places accepted"),
+        default=0,
+        editable=False,
+        help_text=_("Places given to accepted applicants; kept by the application services."),
+    )
+    monthly_fee = models.DecimalField(_("monthly fee (CNY)"), **MONEY, validators=[MinValueValidator(0)])
+    accommodation = models.TextField(_("accommodation"), blank=True)
+    coworking_desk = models.BooleanField(_("coworking desk included"), default=False)
+    internet_mbps = models.PositiveIntegerField(_("internet speed (Mbps)"), null=True, blank=True)
+    meals = models.TextField(_("meals"), blank=True)
+    applications_open_at = models.DateTimeField(_("applications open at"))
+    applications_close_at = models.DateTimeField(_("applications close at"))
+    working_languages = models.CharField(
+        _("working languages"), max_length=120, blank=True, help_text=_("For example: 中文、English.")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResidencyProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "slug"]
+        verbose_name = _("residency programme")
+        verbose_name_plural = _("residency programmes")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="residency_ends_after_start"),
+            models.CheckConstraint(condition=Q(places__gte=1), name="residency_places_positive"),
+            models.CheckConstraint(
+                condition=Q(places_accepted__lte=models.F("places")), name="residency_never_overfilled"
+            ),
+            models.CheckConstraint(condition=Q(monthly_fee__gte=0), name="residency_fee_not_negative"),
+            models.CheckConstraint(
+                condition=Q(applications_close_at__gt=models.F("applications_open_at")),
+                name="residency_applications_close_after_open",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def places_left(self) -> int:
+        return max(self.places - self.places_accepted, 0)
+
+    def applications_open(self, now=None) -> bool:
+        """Published (with its village) and within the application window; a full cohort still takes a waitlist."""
+        now = now or timezone.now()
+        return (
+            self.is_published
+            and self.village.is_published
+            and self.applications_open_at <= now < self.applications_close_at
+        )
+
+    def application_status(self, now=None) -> str:
+        """ "open", "upcoming" (window not yet open) or "closed"."""
+        now = now or timezone.now()
+        if self.applications_open(now):
+            return "open"
+        if now < self.applications_open_at:
+            return "upcoming"
+        return "closed"
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            errors["ends_on"] = _("A cohort must end after it starts.")
+        if (
+            self.applications_open_at
+            and self.applications_close_at
+            and self.applications_close_at <= self.applications_open_at
+        ):
+            errors["applications_close_at"] = _("Applications must close after they open.")
+        if self.places is not None and self.places < self.places_accepted:
+            errors["places"] = _("%(accepted)s places are already given; there cannot be fewer places.") % {
+                "accepted": self.places_accepted
+            }
+        if errors:
+            raise ValidationError(errors)

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from villages.models import (
     Experience,
     ExperienceImage,
+    ResidencyProgram,
     Session,
     Venue,
     Village,
@@ -61,3 +62,4 @@ register_scope(Venue, "village")
 register_scope(Experience, "village")
 register_scope(ExperienceImage, "experience__village")
 register_scope(Session, "experience__village")
+register_scope(ResidencyProgram, "village")

@@ -8,6 +8,7 @@ from villages.models import (
     ExperienceImage,
     Honour,
     Organisation,
+    ResidencyProgram,
     Town,
     Venue,
     Village,
@@ -64,3 +65,8 @@ class ExperienceTranslation(TranslationOptions):
 @register(ExperienceImage)
 class ExperienceImageTranslation(TranslationOptions):
     fields = ("alt_text",)
+
+
+@register(ResidencyProgram)
+class ResidencyProgramTranslation(TranslationOptions):
+    fields = ("name", "description", "accommodation", "meals", "working_languages")

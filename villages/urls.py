@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("villages/", views.village_list, name="village_list"),
     path("villages/<slug:slug>/", views.village_detail, name="village_detail"),
+    path("residency/", views.residency_list, name="residency_list"),
     path("experiences/<slug:slug>/", views.experience_detail, name="experience_detail"),
 ]

@@ -57,6 +57,14 @@ def village_detail(request, slug):
     return render(request, "villages/village_detail.html", {"village": village})
 
 
+def residency_list(request):
+    return render(
+        request,
+        "villages/residency_list.html",
+        {"programs": list(selectors.published_residency_programs())},
+    )
+
+
 def experience_detail(request, slug, booking_form=None, status=200):
     """The experience with its booking form; bookings.views.create renders it again, with a refused form."""
     experience = get_object_or_404(

@@ -4,7 +4,14 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.factories import ExperienceFactory, OrganisationFactory, SessionFactory, VenueFactory, VillageHonourFactory
+from tests.factories import (
+    ExperienceFactory,
+    OrganisationFactory,
+    ResidencyProgramFactory,
+    SessionFactory,
+    VenueFactory,
+    VillageHonourFactory,
+)
 from villages.models import VillageMembership
 from villages.months import mask_from_months
 
@@ -23,6 +30,7 @@ def one_of_everything():
     session = SessionFactory(experience__village__operator=OrganisationFactory())
     VillageHonourFactory(village=session.experience.village)
     VenueFactory(village=session.experience.village)
+    ResidencyProgramFactory(village=session.experience.village)
     VillageMembership.objects.create(
         user=get_user_model().objects.create_user("someone", password="a-long-password-123"),
         village=session.experience.village,

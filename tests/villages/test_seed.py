@@ -22,6 +22,7 @@ from villages.models import (
     ExperienceImage,
     Honour,
     Organisation,
+    ResidencyProgram,
     Session,
     Town,
     Venue,
@@ -43,6 +44,7 @@ SEEDED_MODELS = [
     Experience,
     ExperienceImage,
     Session,
+    ResidencyProgram,
 ]
 FIREFLY_MONTHS = {5, 6, 7}
 SHANGHAI = timezone.get_default_timezone()

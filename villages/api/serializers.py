@@ -13,6 +13,7 @@ from villages.models import (
     Experience,
     ExperienceImage,
     Organisation,
+    ResidencyProgram,
     Session,
     Town,
     Venue,
@@ -228,3 +229,39 @@ class SessionSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Session
         fields = ["id", "starts_at", "ends_at", "capacity", "seats_left", "adult_price", "child_price", "status"]
+
+
+class ResidencyProgramSerializer(ReadOnlyModelSerializer):
+    """A digital-nomad residency cohort of a village; applications are taken while `applications_open` is true."""
+
+    village = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    monthly_fee = serializers.DecimalField(**MONEY, help_text=_("Monthly fee in CNY."))
+    places_left = serializers.IntegerField(
+        read_only=True, help_text=_("Places not yet given to accepted applicants; when 0, applicants join a waitlist.")
+    )
+    applications_open = serializers.SerializerMethodField(help_text=_("Whether the application window is open now."))
+
+    class Meta:
+        model = ResidencyProgram
+        fields = [
+            "slug",
+            "village",
+            "name",
+            "description",
+            "starts_on",
+            "ends_on",
+            "places",
+            "places_left",
+            "monthly_fee",
+            "applications_open",
+            "accommodation",
+            "coworking_desk",
+            "internet_mbps",
+            "meals",
+            "working_languages",
+            "applications_open_at",
+            "applications_close_at",
+        ]
+
+    def get_applications_open(self, program) -> bool:
+        return program.applications_open()

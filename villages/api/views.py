@@ -8,7 +8,7 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
@@ -16,12 +16,18 @@ from rest_framework.settings import api_settings
 from villages import selectors
 from villages.api.serializers import (
     ExperienceSerializer,
+    ResidencyProgramSerializer,
     SessionSerializer,
     VillageDetailSerializer,
     VillageSerializer,
 )
 from villages.models import Experience
-from villages.search_forms import ExperienceSearchForm, SessionRangeForm, VillageSearchForm
+from villages.search_forms import (
+    ExperienceSearchForm,
+    ResidencyProgramFilterForm,
+    SessionRangeForm,
+    VillageSearchForm,
+)
 
 
 def validated(form: forms.Form) -> forms.Form:
@@ -183,4 +189,23 @@ class ExperienceViewSet(SlugLookupViewSet):
         form = validated(SessionRangeForm(request.query_params))
         sessions = selectors.experience_sessions(experience, form.cleaned_data["from"], form.cleaned_data["to"])
         page = self.paginate_queryset(sessions)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Published residency programmes, those taking applications first"),
+        parameters=[_query("village", _("Slug of a village."), type=OpenApiTypes.STR)],
+        responses={200: ResidencyProgramSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND},
+    ),
+)
+class ResidencyProgramViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ResidencyProgramSerializer
+
+    def get_queryset(self):
+        return selectors.published_residency_programs()
+
+    def list(self, request, *args, **kwargs):
+        form = validated(ResidencyProgramFilterForm(request.query_params))
+        page = self.paginate_queryset(selectors.published_residency_programs(**form.selector_arguments()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

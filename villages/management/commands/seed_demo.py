@@ -7,7 +7,7 @@ sessions in the first two weeks of its next season instead, so every demo experi
 """
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,6 +26,7 @@ from villages.models import (
     ExperienceImage,
     Honour,
     Organisation,
+    ResidencyProgram,
     Session,
     Town,
     Venue,
@@ -81,7 +82,10 @@ def planned_starts(timetable, months, today: date) -> list[datetime]:
 
 
 class Command(BaseCommand):
-    help = "Load the demo villages (水库村, 岑卜村) with venues, experiences, sessions and drawn pictures."
+    help = (
+        "Load the demo villages (水库村, 岑卜村) with venues, experiences, sessions, drawn pictures and the demo "
+        "residency programme."
+    )
 
     def handle(self, *args, **options):
         self.counts = {}
@@ -178,6 +182,36 @@ class Command(BaseCommand):
             villages[item["slug"]] = self.load_village(item, towns, organisations, honours)
         for item in demo_content.EXPERIENCES:
             self.load_experience(item, villages[item["village"]])
+        today = timezone.localdate(timezone=timezone.get_default_timezone())
+        for item in demo_content.RESIDENCY_PROGRAMS:
+            self.load_residency_program(item, villages[item["village"]], today)
+
+    def load_residency_program(self, item, village: Village, today: date) -> ResidencyProgram:
+        """Dates relative to `today` (whole days, midnight in Shanghai): a second run the same day changes nothing."""
+        tz = timezone.get_default_timezone()
+        starts_on = today + timedelta(days=item["starts_in_days"])
+        values = {
+            **without(
+                item,
+                "slug",
+                "village",
+                "applications_open_days",
+                "applications_close_days",
+                "starts_in_days",
+                "duration_months",
+            ),
+            "village": village,
+            "starts_on": starts_on,
+            "ends_on": add_months(starts_on, item["duration_months"]),
+            "applications_open_at": datetime.combine(
+                today + timedelta(days=item["applications_open_days"]), time.min, tzinfo=tz
+            ),
+            "applications_close_at": datetime.combine(
+                today + timedelta(days=item["applications_close_days"]), time.min, tzinfo=tz
+            ),
+            "is_published": True,
+        }
+        return self.upsert(ResidencyProgram, {"slug": item["slug"]}, values)
 
     def load_village(self, item, towns, organisations, honours) -> Village:
         cover = item["cover"]
@@ -280,6 +314,14 @@ class Command(BaseCommand):
         )
         self.stdout.write(_("Pictures drawn: %(count)d.") % {"count": self.pictures_drawn})
         self.stdout.write(self.style.SUCCESS(_("The demo villages are loaded.")))
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later, or that month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return min(day.replace(year=year, month=month, day=1) + timedelta(days=day.day - 1), following - timedelta(days=1))
 
 
 def without(item: dict, *keys: str) -> dict:
