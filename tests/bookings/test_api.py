@@ -8,13 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone, translation
 
 from bookings import services
 from bookings.errors import SessionBusy
 from bookings.models import Booking
+from tests.conftest import service_missing
 from tests.factories import ExperienceFactory, SessionFactory, VillageFactory
+from tests.locks import session_locked_elsewhere
 from villages.models import Session
 from villages.months import mask_from_months
 
@@ -151,13 +154,12 @@ def test_asking_for_more_seats_than_are_left_is_409_and_books_nothing(client, bo
     assert seats_left(bookable_session) == 2
 
 
-def test_a_busy_session_answers_503_with_retry_after(client, bookable_session, visitor, monkeypatch):
-    def busy(session_id):
-        raise SessionBusy()
-
-    monkeypatch.setattr(services, "_lock_session", busy)
-
-    response = post(client, body(bookable_session, visitor), language="en")
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_session_answers_503_with_retry_after(client, bookable_session, visitor):
+    if connection.vendor != "postgresql":
+        service_missing("a held row lock needs PostgreSQL: set DATABASE_URL to a PostgreSQL database")
+    with session_locked_elsewhere(bookable_session.pk):
+        response = post(client, body(bookable_session, visitor), language="en")
 
     assert response.status_code == 503
     assert response["Retry-After"] == str(SessionBusy.retry_after_seconds)
