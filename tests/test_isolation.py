@@ -167,3 +167,10 @@ def test_an_operator_edits_their_own_village_and_history_records_who(client, two
     assert Village.objects.get(pk=village.pk).summary_zh_hans == "新的简介"
     history = client.get(reverse("admin:villages_village_history", args=[village.pk])).content.decode()
     assert "op-alpha" in history
+
+
+@pytest.mark.parametrize("prefix", ["villages_venue", "villages_experience", "villages_session", "bookings_booking"])
+def test_list_filters_name_only_the_operators_own_village(client, two_villages, prefix):
+    client.force_login(two_villages["operator_a"])
+    body = client.get(reverse(f"admin:{prefix}_changelist")).content.decode()
+    assert "beta村" not in body and "beta骑行" not in body

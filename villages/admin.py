@@ -160,7 +160,7 @@ class VillageAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin):
 @admin.register(Venue)
 class VenueAdmin(VillageScopedAdmin, TranslationAdmin):
     list_display = ["name", "kind", "village"]
-    list_filter = ["kind", "village"]
+    list_filter = ["kind", ("village", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_zh_hans", "name_en", "slug"]
     list_select_related = ["village"]
     autocomplete_fields = ["village"]
@@ -217,7 +217,7 @@ class GenerateSessionsForm(forms.Form):
 class ExperienceAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin):
     form = ExperienceAdminForm
     list_display = ["title", "village", "kind", "adult_price", "child_price", "capacity", "is_published"]
-    list_filter = ["is_published", "kind", "village", "requires_approval"]
+    list_filter = ["is_published", "kind", ("village", admin.RelatedOnlyFieldListFilter), "requires_approval"]
     search_fields = ["title_zh_hans", "title_en", "slug", "description_zh_hans", "description_en"]
     list_select_related = ["village"]
     prepopulated_fields = {"slug": ["title_en"]}
@@ -314,7 +314,11 @@ class ExperienceAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin)
 @admin.register(Session)
 class SessionAdmin(VillageScopedAdmin):
     list_display = ["experience", "starts_at", "ends_at", "capacity", "status"]
-    list_filter = ["status", "experience__village", "experience"]
+    list_filter = [
+        "status",
+        ("experience__village", admin.RelatedOnlyFieldListFilter),
+        ("experience", admin.RelatedOnlyFieldListFilter),
+    ]
     date_hierarchy = "starts_at"
     search_fields = ["experience__title_zh_hans", "experience__title_en"]
     list_select_related = ["experience"]
@@ -334,7 +338,7 @@ class ResidencyProgramAdmin(PublishActionsMixin, VillageScopedAdmin, Translation
         "applications_open_display",
         "is_published",
     ]
-    list_filter = ["is_published", "village"]
+    list_filter = ["is_published", ("village", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_zh_hans", "name_en", "slug"]
     list_select_related = ["village"]
     prepopulated_fields = {"slug": ["name_en"]}
