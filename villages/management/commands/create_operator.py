@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--village", action="append", required=True, help="Village slug; repeat for several.")
+        parser.add_argument(
+            "--village", action="extend", nargs="+", required=True, help="Village slug; repeat for several."
+        )
         parser.add_argument("--role", choices=VillageMembership.Role.values, default=VillageMembership.Role.STAFF)
         parser.add_argument("--email", default="")
         parser.add_argument("--password", help="Asked for when omitted and a person is at the terminal.")
