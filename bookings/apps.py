@@ -7,8 +7,9 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self):
-        from bookings.models import Booking, OutgoingEmail
+        from bookings.models import Booking, OutgoingEmail, ResidencyApplication
         from villages.scoping import register_scope
 
         register_scope(Booking, "session__experience__village")
-        register_scope(OutgoingEmail, "booking__session__experience__village")
+        register_scope(ResidencyApplication, "program__village")
+        register_scope(OutgoingEmail, ("booking__session__experience__village", "application__program__village"))

@@ -1,4 +1,4 @@
-"""What a booking service can refuse, each with the HTTP status every surface answers with."""
+"""What the booking and application services can refuse, each with the HTTP status every surface answers with."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +70,22 @@ class CheckInRefused(InvalidTransition):
 
 class SessionHasCheckIns(InvalidTransition):
     default_message = _("Visitors of this session have already checked in; it can no longer be cancelled.")
+
+
+class InvalidApplication(BookingError):
+    """A residency application that cannot be taken as sent; the field messages say what to change."""
+
+    default_message = _("This application cannot be sent as it is. Please check the fields marked below.")
+
+
+class ProgramFull(BookingError):
+    http_status = 409
+    default_message = _("Every place in this cohort is taken. Waitlist the applicant, or free a place first.")
+
+
+class ProgramBusy(SessionBusy):
+    default_message = _("Another decision on this programme is being saved. Please try again in a moment.")
+
+
+class InvalidDecision(InvalidTransition):
+    default_message = _("This application is not in a state that allows this.")

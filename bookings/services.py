@@ -1,43 +1,59 @@
-"""Every write about bookings and their emails. Web form, API and admin all come here; each function is atomic.
+"""Every write about bookings, residency applications and their emails. Web form, API and admin all come here;
+each function is atomic.
 
 The path of a booking: create_booking (lock the session, check, count the seats, insert, on commit ask the
 worker to confirm) -> confirm_booking in the worker (confirm or ask for approval, write outbox rows) ->
 send_outgoing_email in the worker (claim the row, send, mark sent). The sweep resends what a lost message left.
+
+The path of an application: apply_for_residency (check, store the CV privately, insert, outbox rows for the
+applicant and the village) -> start_review / decide_application by an operator (lock the programme row, count
+the accepted places, outbox row) or withdraw_application by the applicant. Each transition emails the applicant.
 """
 
+import calendar
 import hashlib
 import json
 import logging
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bookings import emails
 from bookings.contact import normalised_email, normalised_phone
+from bookings.countries import is_country
+from bookings.cv import check_cv
 from bookings.dispatch import enqueue, enqueue_on_commit
 from bookings.errors import (
     CancellationClosed,
     CheckInRefused,
     IdempotencyKeyReused,
+    InvalidApplication,
     InvalidBooking,
+    InvalidDecision,
     InvalidTransition,
     NotEnoughSeats,
+    ProgramBusy,
+    ProgramFull,
     SessionBusy,
     SessionHasCheckIns,
     SoldOut,
     UnknownCheckInCode,
 )
-from bookings.models import Booking, OutgoingEmail
+from bookings.models import Booking, OutgoingEmail, ResidencyApplication
+from bookings.storage import new_cv_name, private_storage
 from villages import scoping
-from villages.models import Session
+from villages.models import ResidencyProgram, Session
 
 logger = logging.getLogger(__name__)
 
@@ -67,17 +83,21 @@ def _fingerprint(**fields) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _lock_session(session_id) -> Session:
-    """Lock the session row for this transaction, waiting at most LOCK_TIMEOUT_MS (PostgreSQL)."""
+def _lock_row(queryset, pk, busy: type[Exception]):
+    """Lock one row for this transaction, waiting at most LOCK_TIMEOUT_MS (PostgreSQL), else raise `busy`."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}")
     try:
-        return Session.objects.select_for_update(of=("self",)).select_related("experience__village").get(pk=session_id)
+        return queryset.select_for_update(of=("self",)).get(pk=pk)
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
-            raise SessionBusy() from error
+            raise busy() from error
         raise
+
+
+def _lock_session(session_id) -> Session:
+    return _lock_row(Session.objects.select_related("experience__village"), session_id, SessionBusy)
 
 
 def _validated_contact(*, adults, children, name, email, phone, language, notes) -> dict:
@@ -227,10 +247,16 @@ def _insert_booking(**fields) -> Booking:
     raise IntegrityError("could not find a free booking reference")
 
 
-def _queue_email(booking: Booking, kind: str, *, recipient: str, language: str, now) -> OutgoingEmail | None:
-    """Write an outbox row (at most one per booking, kind and recipient) and send it once committed."""
+def _queue_email(
+    about: Booking | ResidencyApplication, kind: str, *, recipient: str, language: str, now
+) -> OutgoingEmail | None:
+    """Write an outbox row (at most one per booking or application, kind and recipient); send it once committed."""
+    about_field = "application" if isinstance(about, ResidencyApplication) else "booking"
     email, created = OutgoingEmail.objects.get_or_create(
-        booking=booking, kind=kind, recipient=recipient, defaults={"language": language, "next_attempt_at": now}
+        **{about_field: about},
+        kind=kind,
+        recipient=recipient,
+        defaults={"language": language, "next_attempt_at": now},
     )
     if created:
         enqueue_on_commit(SEND_EMAIL_TASK, email.pk)
@@ -433,7 +459,9 @@ def send_outgoing_email(email_id, *, now=None) -> str:
     ).update(status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return "skipped"
-    email = OutgoingEmail.objects.select_related("booking__session__experience__village").get(pk=email_id)
+    email = OutgoingEmail.objects.select_related(
+        "booking__session__experience__village", "application__program__village"
+    ).get(pk=email_id)
     if email.kind in VOID_WHEN_CANCELLED and email.booking and email.booking.status == Booking.Status.CANCELLED:
         OutgoingEmail.objects.filter(pk=email_id).update(status=OutgoingEmail.Status.OBSOLETE)
         return "obsolete"
@@ -524,3 +552,285 @@ def sweep(*, now=None) -> dict:
     for email_id in due:
         enqueue(SEND_EMAIL_TASK, email_id)
     return {"reclaimed": reclaimed, "confirmations": len(unconfirmed), "emails": len(due)}
+
+
+# --- Residency applications
+
+MIN_PROPOSAL_CHARS = 100
+MAX_PROPOSAL_CHARS = 5000
+MAX_SKILLS_CHARS = 1000
+MAX_DECISION_MESSAGE_CHARS = 2000
+MAX_STAY_MONTHS = 24
+
+DECISION_EMAILS = {
+    ResidencyApplication.Status.ACCEPTED: OutgoingEmail.Kind.APPLICATION_ACCEPTED,
+    ResidencyApplication.Status.WAITLISTED: OutgoingEmail.Kind.APPLICATION_WAITLISTED,
+    ResidencyApplication.Status.REJECTED: OutgoingEmail.Kind.APPLICATION_REJECTED,
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def open_program(slug: str) -> ResidencyProgram | None:
+    """The published programme with this slug, whatever its window; None if there is none."""
+    return ResidencyProgram.objects.published().select_related("village").filter(slug=slug or "").first()
+
+
+def _text(value, field: str, errors: dict, *, required_message, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors[field] = [required_message]
+    elif len(value) > max_length:
+        errors[field] = [_("At most %(max)s characters, please.") % {"max": max_length}]
+    return value
+
+
+def _validated_application(program: ResidencyProgram | None, raw: dict, *, now) -> dict:
+    """Every rule an application must meet, with a message per field; raises InvalidApplication listing them all."""
+    errors = {}
+    if program is None:
+        errors["program"] = [_("There is no such residency programme.")]
+    elif not program.applications_open(now):
+        errors["program"] = [_("This programme is not taking applications now.")]
+    cleaned = {
+        "name": _text(raw.get("name"), "name", errors, required_message=_("Please give your name."), max_length=100),
+        "profession": _text(
+            raw.get("profession"), "profession", errors, required_message=_("What is your profession?"), max_length=100
+        ),
+        "skills": _text(
+            raw.get("skills"),
+            "skills",
+            errors,
+            required_message=_("Tell the village which skills you bring."),
+            max_length=MAX_SKILLS_CHARS,
+        ),
+    }
+    try:
+        cleaned["email"] = normalised_email(raw.get("email"))
+        if len(cleaned["email"]) > ResidencyApplication._meta.get_field("email").max_length:
+            raise ValidationError("too long")
+    except ValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    nationality = (raw.get("nationality") or "").strip().upper()
+    if not is_country(nationality):
+        errors["nationality"] = [_("Choose your country of nationality.")]
+    cleaned["nationality"] = nationality
+    portfolio_url = (raw.get("portfolio_url") or "").strip()
+    if portfolio_url:
+        try:
+            URLValidator(schemes=["http", "https"])(portfolio_url)
+            if len(portfolio_url) > ResidencyApplication._meta.get_field("portfolio_url").max_length:
+                raise ValidationError("too long")
+        except ValidationError:
+            errors["portfolio_url"] = [_("Enter a full web address starting with https://, or leave it empty.")]
+    cleaned["portfolio_url"] = portfolio_url
+    proposal = (raw.get("proposal") or "").strip()
+    if len(proposal) < MIN_PROPOSAL_CHARS:
+        errors["proposal"] = [
+            _("Tell the village a little more: at least %(min)s characters (you wrote %(count)s).")
+            % {"min": MIN_PROPOSAL_CHARS, "count": len(proposal)}
+        ]
+    elif len(proposal) > MAX_PROPOSAL_CHARS:
+        errors["proposal"] = [_("At most %(max)s characters, please.") % {"max": MAX_PROPOSAL_CHARS}]
+    cleaned["proposal"] = proposal
+    try:
+        check_cv(raw.get("cv"))
+    except ValidationError as error:
+        errors["cv"] = error.messages
+    if raw.get("consent") is not True:
+        errors["consent"] = [_("We can only consider your application with your consent to process these details.")]
+    language = raw.get("language")
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose zh-hans or en.")]
+    cleaned["language"] = language
+    _check_stay(program, raw.get("arrival_date"), raw.get("stay_months"), errors)
+    cleaned["arrival_date"], cleaned["stay_months"] = raw.get("arrival_date"), raw.get("stay_months")
+    if program is not None and "email" not in errors and _has_applied(program, cleaned["email"]):
+        errors["email"] = [_already_applied_message()]
+    if errors:
+        raise InvalidApplication(fields=errors)
+    return cleaned
+
+
+def _check_stay(program, arrival_date, stay_months, errors: dict) -> None:
+    """The stay lies inside the cohort: arrival on or after its start, departure on or before its end."""
+    if not isinstance(arrival_date, date):
+        errors["arrival_date"] = [_("When would you arrive? Enter a date.")]
+    if not isinstance(stay_months, int) or not 1 <= stay_months <= MAX_STAY_MONTHS:
+        errors["stay_months"] = [_("Stay between 1 and %(max)s months.") % {"max": MAX_STAY_MONTHS}]
+    if program is None or "arrival_date" in errors:
+        return
+    cohort = {"start": date_format(program.starts_on), "end": date_format(program.ends_on)}
+    if not program.starts_on <= arrival_date < program.ends_on:
+        errors["arrival_date"] = [_("The cohort runs from %(start)s to %(end)s: arrive within those dates.") % cohort]
+    elif "stay_months" not in errors and add_months(arrival_date, stay_months) > program.ends_on:
+        errors["stay_months"] = [
+            ngettext(
+                "A stay of %(months)s month from %(arrival)s would end after the cohort ends on %(end)s.",
+                "A stay of %(months)s months from %(arrival)s would end after the cohort ends on %(end)s.",
+                stay_months,
+            )
+            % {"months": stay_months, "arrival": date_format(arrival_date), "end": cohort["end"]}
+        ]
+
+
+def _has_applied(program: ResidencyProgram, email: str) -> bool:
+    return ResidencyApplication.objects.filter(program=program, email__iexact=email).exists()
+
+
+def _already_applied_message():
+    return _(
+        "This email address has already applied to this programme. "
+        "The status link is in the email we sent when you applied."
+    )
+
+
+def apply_for_residency(*, program: str, now=None, **fields) -> ResidencyApplication:
+    """Take an application to the programme with slug `program`. Refuses with InvalidApplication, writing nothing.
+
+    `fields`: name, email, nationality, profession, skills, portfolio_url, cv (an uploaded file), arrival_date,
+    stay_months, proposal, consent (True), language. The applicant and the village are emailed by the worker.
+    """
+    now = now or timezone.now()
+    found = open_program(program)
+    cleaned = _validated_application(found, fields, now=now)
+    stored_cv = private_storage.save(new_cv_name(found.pk), fields["cv"])
+    try:
+        with transaction.atomic():
+            application = _insert_application(program=found, cv=stored_cv, consent_given_at=now, **cleaned)
+            _queue_email(
+                application,
+                OutgoingEmail.Kind.APPLICATION_SUBMITTED,
+                recipient=application.email,
+                language=application.language,
+                now=now,
+            )
+            if found.village.contact_email:
+                _queue_email(
+                    application,
+                    OutgoingEmail.Kind.OPERATOR_NEW_APPLICATION,
+                    recipient=found.village.contact_email,
+                    language=settings.LANGUAGE_CODE,
+                    now=now,
+                )
+    except BaseException:
+        private_storage.delete(stored_cv)  # nothing was written, so the file goes too
+        raise
+    return application
+
+
+def _insert_application(**fields) -> ResidencyApplication:
+    """Insert with a fresh reference, retrying on a collision; a concurrent twin (same email) is refused."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return ResidencyApplication.objects.create(
+                    reference=f"RA-{_random_code(7)}", token=secrets.token_urlsafe(32), **fields
+                )
+        except IntegrityError:
+            if _has_applied(fields["program"], fields["email"]):
+                raise InvalidApplication(fields={"email": [_already_applied_message()]}) from None
+    raise IntegrityError("could not find a free application reference")
+
+
+def _lock_application(application_id) -> tuple[ResidencyProgram, ResidencyApplication]:
+    """Programme row first, then the application: every decision on a programme queues behind the others."""
+    program_id = ResidencyApplication.objects.filter(pk=application_id).values_list("program_id", flat=True).first()
+    if program_id is None:
+        raise ResidencyApplication.DoesNotExist()
+    program = _lock_row(ResidencyProgram.objects.select_related("village"), program_id, ProgramBusy)
+    application = ResidencyApplication.objects.select_for_update(of=("self",)).get(pk=application_id)
+    return program, application
+
+
+def start_review(application_id, *, now=None) -> ResidencyApplication:
+    """An operator starts reading a submitted application; the applicant learns it is being reviewed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _program, application = _lock_application(application_id)
+        if application.status == ResidencyApplication.Status.UNDER_REVIEW:
+            return application
+        if application.status != ResidencyApplication.Status.SUBMITTED:
+            raise InvalidDecision(_("Only a submitted application can be put under review."))
+        application.status = ResidencyApplication.Status.UNDER_REVIEW
+        application.reviewed_at = now
+        application.save(update_fields=["status", "reviewed_at"])
+        _queue_email(
+            application,
+            OutgoingEmail.Kind.APPLICATION_UNDER_REVIEW,
+            recipient=application.email,
+            language=application.language,
+            now=now,
+        )
+    return application
+
+
+def decide_application(application_id, decision: str, *, message: str = "", now=None) -> ResidencyApplication:
+    """Accept, waitlist or reject, with an optional message to the applicant. Accepting takes one of the places:
+    under the programme's row lock and a conditional update, so no two decisions can give the last place twice.
+    Deciding the same way again changes nothing and sends nothing.
+    """
+    now = now or timezone.now()
+    if decision not in DECISION_EMAILS:
+        raise InvalidDecision()
+    message = (message or "").strip()
+    if len(message) > MAX_DECISION_MESSAGE_CHARS:
+        raise InvalidDecision(
+            fields={"message": [_("At most %(max)s characters, please.") % {"max": MAX_DECISION_MESSAGE_CHARS}]}
+        )
+    with transaction.atomic():
+        program, application = _lock_application(application_id)
+        if application.status == decision:
+            return application
+        if application.status not in ResidencyApplication.DECIDABLE:
+            raise InvalidDecision(
+                _("This application is already %(status)s.") % {"status": application.get_status_display().lower()}
+            )
+        if decision == ResidencyApplication.Status.ACCEPTED:
+            taken = ResidencyProgram.objects.filter(pk=program.pk, places_accepted__lt=F("places")).update(
+                places_accepted=F("places_accepted") + 1
+            )
+            if not taken:
+                raise ProgramFull()
+        application.status = decision
+        application.decided_at = now
+        application.decision_message = message
+        application.reviewed_at = application.reviewed_at or now
+        application.save(update_fields=["status", "decided_at", "decision_message", "reviewed_at"])
+        _queue_email(
+            application,
+            DECISION_EMAILS[decision],
+            recipient=application.email,
+            language=application.language,
+            now=now,
+        )
+    return application
+
+
+def withdraw_application(application_id, *, now=None) -> ResidencyApplication:
+    """The applicant takes their application back; an accepted applicant's place goes back to the programme."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        program, application = _lock_application(application_id)
+        if application.status == ResidencyApplication.Status.WITHDRAWN:
+            return application
+        if not application.can_withdraw:
+            raise InvalidDecision(_("This application has been decided; it can no longer be withdrawn."))
+        if application.status == ResidencyApplication.Status.ACCEPTED:
+            ResidencyProgram.objects.filter(pk=program.pk).update(places_accepted=F("places_accepted") - 1)
+        application.status = ResidencyApplication.Status.WITHDRAWN
+        application.withdrawn_at = now
+        application.save(update_fields=["status", "withdrawn_at"])
+        _queue_email(
+            application,
+            OutgoingEmail.Kind.APPLICATION_WITHDRAWN,
+            recipient=application.email,
+            language=application.language,
+            now=now,
+        )
+    return application

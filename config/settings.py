@@ -118,6 +118,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
+# Applicants' CVs: never under MEDIA_ROOT, never served by URL (bookings.storage, the admin's download view).
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(VAR_DIR / "private"))).resolve()
+if PRIVATE_ROOT == MEDIA_ROOT or MEDIA_ROOT in PRIVATE_ROOT.parents:
+    raise ImproperlyConfigured("PRIVATE_ROOT must not be inside MEDIA_ROOT: its files would be public.")
+CV_MAX_BYTES = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -30,8 +30,9 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def isolated_files(settings, tmp_path):
-    """Each test writes uploads and mail into its own folder, never into var/."""
+    """Each test writes uploads, private files and mail into its own folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
 
 

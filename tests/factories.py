@@ -206,3 +206,54 @@ class ResidencyProgramFactory(factory.django.DjangoModelFactory):
     applications_open_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) - timedelta(days=7))
     applications_close_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=60))
     is_published = True
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF (blank A4 pages), made with pypdf."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def uploaded_pdf(name="cv.pdf", content: bytes | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes() if content is None else content, content_type="application/pdf")
+
+
+PROPOSAL = (
+    "我是一名用户体验设计师，希望在水库村驻留期间为村里的民宿和咖啡馆设计双语导览，"
+    "并每周为村民开设一次免费的手机摄影课，帮助大家把乡村生活分享给更多的人。"
+    "I would also run a weekly open studio for villagers."
+)
+
+
+def application_fields(program, **overrides) -> dict:
+    """What a nomad sends to services.apply_for_residency: valid for `program`, arriving on its first day."""
+    fields = {
+        "program": program.slug,
+        "name": "Alex Morgan",
+        "email": "alex@example.com",
+        "nationality": "GB",
+        "profession": "UX designer",
+        "skills": "Bilingual signage, photography, workshops",
+        "portfolio_url": "https://alex.example.com",
+        "cv": uploaded_pdf(),
+        "arrival_date": program.starts_on,
+        "stay_months": 3,
+        "proposal": PROPOSAL,
+        "consent": True,
+        "language": "en",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def make_application(program, **overrides):
+    """An application submitted through the service, as a nomad would make it."""
+    from bookings import services
+
+    return services.apply_for_residency(**application_fields(program, **overrides))

@@ -1,6 +1,6 @@
 """Which villages may this user touch? The one rule the admin, its lookups, actions, exports and files all ask."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from villages.models import (
     Experience,
@@ -30,11 +30,20 @@ def villages_for(user) -> QuerySet[Village]:
     return Village.objects.filter(memberships__user=user)
 
 
-def scoped(queryset: QuerySet, user, village_path: str) -> QuerySet:
-    """`queryset` narrowed to rows whose `village_path` (e.g. "session__experience__village") is the user's."""
+def scoped(queryset: QuerySet, user, village_path: str | tuple[str, ...]) -> QuerySet:
+    """`queryset` narrowed to rows whose `village_path` (e.g. "session__experience__village") is the user's.
+
+    A tuple of paths is for rows that reach their village one way or another (an email about a booking or
+    about an application): a row is the user's when any path leads to one of their villages.
+    """
     if sees_everything(user):
         return queryset
-    return queryset.filter(**{f"{village_path}__in": villages_for(user).values("pk")})
+    villages = villages_for(user).values("pk")
+    paths = (village_path,) if isinstance(village_path, str) else village_path
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}__in": villages})
+    return queryset.filter(condition)
 
 
 def may_touch_village(user, village_id) -> bool:
@@ -42,10 +51,10 @@ def may_touch_village(user, village_id) -> bool:
 
 
 # How to get from each scoped model to its village. The bookings app adds its own models.
-SCOPE_PATHS: dict[type, str] = {}
+SCOPE_PATHS: dict[type, str | tuple[str, ...]] = {}
 
 
-def register_scope(model, village_path: str) -> None:
+def register_scope(model, village_path: str | tuple[str, ...]) -> None:
     SCOPE_PATHS[model] = village_path
 
 
