@@ -1,5 +1,5 @@
-"""The emails about bookings: subject, plain text and HTML in the recipient's language, with the check-in QR code and
-the calendar file where the visitor needs them.
+"""The emails about bookings and residency applications: subject, plain text and HTML in the recipient's language,
+with the check-in QR code and the calendar file where the visitor needs them.
 
 Pure rendering: nothing here writes to the database. `build_message` is what the outbox sends; `booking_calendar` and
 `check_in_qr_png` are reused by the visitor's manage page.
@@ -17,20 +17,30 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from icalendar import Calendar, Event
 from qrcode.image.pil import PilImage
 
-from bookings.models import Booking, OutgoingEmail
+from bookings.countries import country_name
+from bookings.models import Booking, OutgoingEmail, ResidencyApplication
 
 Kind = OutgoingEmail.Kind
 
 # What each email carries besides its text: the QR code to show at the village, and the calendar entry.
 WITH_QR_CODE = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_REMINDER}
 WITH_CALENDAR = {Kind.BOOKING_CONFIRMED}
+# The applicant's emails share one template; each kind has its own heading and paragraph in it.
+TO_APPLICANT = {
+    Kind.APPLICATION_SUBMITTED,
+    Kind.APPLICATION_UNDER_REVIEW,
+    Kind.APPLICATION_ACCEPTED,
+    Kind.APPLICATION_WAITLISTED,
+    Kind.APPLICATION_REJECTED,
+    Kind.APPLICATION_WITHDRAWN,
+}
 ZH_WEEKDAYS = "一二三四五六日"
 
 
@@ -56,10 +66,10 @@ class BookingMessage(EmailMultiAlternatives):
 
 
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    """The message for one outbox row, rendered in the row's language. Raises ValueError for a row without booking."""
+    """The message for one outbox row, rendered in the row's language."""
+    if email.application_id is not None:
+        return _application_message(email)
     booking = email.booking
-    if booking is None:
-        raise ValueError(f"Outgoing email {email.pk} has no booking to write about.")
     kind = Kind(email.kind)
     with translation.override(email.language):
         context = _context(booking, kind)
@@ -83,7 +93,65 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     return message
 
 
+def _application_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    application = email.application
+    kind = Kind(email.kind)
+    template = "application_status" if kind in TO_APPLICANT else kind
+    with translation.override(email.language):
+        context = _application_context(application, kind)
+        subject = _application_subject(kind, context)
+        context["subject"] = subject
+        text = _tidy_text(render_to_string(f"emails/{template}.txt", context))
+        html = render_to_string(f"emails/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.recipient],
+        # The village answers the applicant straight from its notice.
+        reply_to=[application.email] if kind == Kind.OPERATOR_NEW_APPLICATION else None,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 # --- What the templates are given
+
+
+def _application_context(application: ResidencyApplication, kind: str) -> dict:
+    program = application.program
+    language = translation.get_language()
+    return {
+        "kind": kind,
+        "application": application,
+        "program": program,
+        "village": program.village,
+        "html_lang": "zh-Hans" if language == "zh-hans" else language,
+        "cohort": f"{formats.date_format(program.starts_on)} – {formats.date_format(program.ends_on)}",
+        "arrival": formats.date_format(application.arrival_date),
+        "nationality": country_name(application.nationality),
+        "status_url": settings.SITE_URL + application.get_absolute_url(),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def _application_subject(kind: str, context: dict) -> str:
+    values = {
+        "program": context["program"].name,
+        "village": context["village"].name,
+        "reference": context["application"].reference,
+        "name": context["application"].name,
+    }
+    subjects = {
+        Kind.APPLICATION_SUBMITTED: _("Application received: %(program)s (%(reference)s)"),
+        Kind.APPLICATION_UNDER_REVIEW: _("Your application is being reviewed: %(program)s (%(reference)s)"),
+        Kind.APPLICATION_ACCEPTED: _("Welcome to %(village)s: your application is accepted (%(reference)s)"),
+        Kind.APPLICATION_WAITLISTED: _("You are on the waiting list: %(program)s (%(reference)s)"),
+        Kind.APPLICATION_REJECTED: _("About your application to %(program)s (%(reference)s)"),
+        Kind.APPLICATION_WITHDRAWN: _("Application withdrawn: %(program)s (%(reference)s)"),
+        Kind.OPERATOR_NEW_APPLICATION: _("New residency application %(reference)s: %(name)s, %(program)s"),
+    }
+    return " ".join((subjects[kind] % values).split())
 
 
 def _context(booking: Booking, kind: str) -> dict:

@@ -1,5 +1,6 @@
 """What the operators' dashboard on the admin index reads: today's and the coming week's sessions, bookings
-waiting for approval and emails that could not be sent, all limited to the user's villages.
+waiting for approval, residency applications waiting for a decision and emails that could not be sent, all
+limited to the user's villages.
 
 A fixed number of queries whatever the amount of data: each list is one query with its joins.
 """
@@ -8,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Booking, OutgoingEmail
+from bookings.models import Booking, OutgoingEmail, ResidencyApplication
 from villages.models import Session
 from villages.scoping import scoped_for
 
@@ -20,6 +22,7 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 UPCOMING_DAYS = 7
 UPCOMING_LIMIT = 20
 AWAITING_LIMIT = 20
+SUBMITTED, UNDER_REVIEW = ResidencyApplication.Status.SUBMITTED, ResidencyApplication.Status.UNDER_REVIEW
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ def dashboard_for(user, now: datetime | None = None) -> dict:
     """The operator's day at a glance, scoped to villages_for(user); a superuser sees every village.
 
     Keys: today, upcoming (lists of SessionRow), awaiting_approval ({"count", "bookings": [BookingRow]}),
-    failed_emails ({"count", "url"}).
+    new_applications ({"submitted", "under_review", "submitted_url", "under_review_url"}), failed_emails
+    ({"count", "url"}).
     """
     now = now or timezone.now()
     today_start, tomorrow_start = local_day_bounds(now)
@@ -121,6 +125,16 @@ def dashboard_for(user, now: datetime | None = None) -> dict:
         .order_by("created_at", "pk")
     )
     failed = scoped_for(OutgoingEmail, user).filter(status=OutgoingEmail.Status.FAILED)
+    # Applications nobody has decided yet: both counts in one query.
+    undecided = (
+        scoped_for(ResidencyApplication, user)
+        .filter(status__in=[SUBMITTED, UNDER_REVIEW])
+        .aggregate(
+            submitted=Count("pk", filter=Q(status=SUBMITTED)),
+            under_review=Count("pk", filter=Q(status=UNDER_REVIEW)),
+        )
+    )
+    applications_url = reverse("admin:bookings_residencyapplication_changelist")
 
     return {
         "now": now.astimezone(LOCAL_TZ),
@@ -129,6 +143,12 @@ def dashboard_for(user, now: datetime | None = None) -> dict:
         "awaiting_approval": {
             "count": awaiting.count(),
             "bookings": [_booking_row(booking) for booking in awaiting[:AWAITING_LIMIT]],
+        },
+        "new_applications": {
+            "submitted": undecided["submitted"],
+            "under_review": undecided["under_review"],
+            "submitted_url": f"{applications_url}?status__exact={SUBMITTED}",
+            "under_review_url": f"{applications_url}?status__exact={UNDER_REVIEW}",
         },
         "failed_emails": {
             "count": failed.count(),

@@ -4,11 +4,8 @@ The manage page and the calendar file are opened by the token in the link the vi
 the right token they are a plain 404 that says nothing about whether the booking exists.
 """
 
-import secrets
-
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,17 +13,9 @@ from bookings import services
 from bookings.errors import BookingError, IdempotencyKeyReused
 from bookings.forms import BookingForm
 from bookings.models import Booking
+from bookings.secret_links import held_with_token, private, see_other
 from villages.models import Experience
 from villages.views import experience_detail
-
-# Compared against when no booking has the reference, so a miss takes as long as a wrong token.
-_NO_TOKEN = secrets.token_urlsafe(32)
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -59,28 +48,13 @@ def create(request, slug):
             response["Retry-After"] = str(retry_after)
         return response
     # A repeated submission (double click, resubmit) gets the booking the first one made.
-    return _private(_see_other(booking.get_absolute_url()))
+    return private(see_other(booking.get_absolute_url()))
 
 
 def _booking_for(reference: str, token: str) -> Booking:
-    """The booking with this reference if the token is its token; otherwise a 404 that reveals nothing."""
-    booking = (
-        Booking.objects.select_related("session__experience__village", "session__experience__venue")
-        .filter(reference=reference)
-        .first()
+    return held_with_token(
+        Booking.objects.select_related("session__experience__village", "session__experience__venue"), reference, token
     )
-    expected = booking.token if booking else _NO_TOKEN
-    if not secrets.compare_digest(expected.encode(), (token or "").encode()) or booking is None:
-        raise Http404()
-    return booking
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages whose URL holds the token: never stored, never sent on as a referrer, never indexed."""
-    add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _manage_page(request, booking: Booking, *, cancel_refused: BookingError | None = None, status=200):
@@ -93,7 +67,7 @@ def _manage_page(request, booking: Booking, *, cancel_refused: BookingError | No
         "cancellation_deadline": booking.cancellation_deadline,
         "cancel_refused": cancel_refused,
     }
-    return _private(render(request, "bookings/manage.html", context, status=status))
+    return private(render(request, "bookings/manage.html", context, status=status))
 
 
 @require_GET
@@ -109,7 +83,7 @@ def cancel(request, reference):
     except BookingError as error:
         booking.refresh_from_db()
         return _manage_page(request, booking, cancel_refused=error, status=error.http_status)
-    return _private(_see_other(booking.get_absolute_url()))
+    return private(see_other(booking.get_absolute_url()))
 
 
 @require_GET
@@ -119,4 +93,4 @@ def calendar(request, reference):
 
     response = HttpResponse(booking_calendar(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
-    return _private(response)
+    return private(response)

@@ -29,7 +29,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "modeltranslation",  # before admin, so translated fields show in it
-    "django.contrib.admin",
+    "villages.admin_site.VillageAdminConfig",  # django.contrib.admin, its "view on site" scoped to the user's villages
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

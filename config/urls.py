@@ -26,6 +26,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("bookings/", include("bookings.urls")),
+    path("residency/", include("bookings.residency_urls")),
     path("", include("villages.urls")),
     prefix_default_language=True,
 )

@@ -1,19 +1,22 @@
 """Two operators of two villages: each sees and touches only their own village, whatever URL they type."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from bookings import services
-from bookings.models import Booking, OutgoingEmail
+from bookings.models import Booking, OutgoingEmail, ResidencyApplication
 from tests.factories import (
     ExperienceFactory,
+    ResidencyProgramFactory,
     SessionFactory,
     VenueFactory,
     VillageFactory,
+    make_application,
     make_operator,
     uploaded_image,
 )
-from villages.models import Experience, ExperienceImage, Session, Venue, Village, VillageImage
+from villages.models import Experience, ExperienceImage, ResidencyProgram, Session, Venue, Village, VillageImage
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +34,8 @@ def village_with_everything(slug):
         session_id=session.pk, adults=1, email=f"visitor@{slug}.example.com", **VISITOR
     )
     services.confirm_booking(booking.pk)
+    program = ResidencyProgramFactory(village=village, slug=f"{slug}-nomads", name_zh_hans=f"{slug}游民计划")
+    make_application(program, name=f"{slug} nomad", email=f"nomad@{slug}.example.com")
     return village
 
 
@@ -45,22 +50,35 @@ def two_villages(django_user_model):
     }
 
 
-# (admin URL prefix, how to find the row of a village)
+# (name, admin URL prefix, how to find the row of a village)
 SCOPED = [
-    ("villages_village", lambda village: village),
-    ("villages_venue", lambda village: Venue.objects.get(village=village)),
-    ("villages_experience", lambda village: Experience.objects.get(village=village)),
-    ("villages_session", lambda village: Session.objects.get(experience__village=village)),
-    ("bookings_booking", lambda village: Booking.objects.get(session__experience__village=village)),
+    ("village", "villages_village", lambda village: village),
+    ("venue", "villages_venue", lambda village: Venue.objects.get(village=village)),
+    ("experience", "villages_experience", lambda village: Experience.objects.get(village=village)),
+    ("session", "villages_session", lambda village: Session.objects.get(experience__village=village)),
+    ("booking", "bookings_booking", lambda village: Booking.objects.get(session__experience__village=village)),
     (
+        "booking email",
         "bookings_outgoingemail",
         lambda village: OutgoingEmail.objects.filter(booking__session__experience__village=village).first(),
     ),
+    ("residency programme", "villages_residencyprogram", lambda village: ResidencyProgram.objects.get(village=village)),
+    (
+        "residency application",
+        "bookings_residencyapplication",
+        lambda village: ResidencyApplication.objects.get(program__village=village),
+    ),
+    (
+        "application email",
+        "bookings_outgoingemail",
+        lambda village: OutgoingEmail.objects.filter(application__program__village=village).first(),
+    ),
 ]
+SCOPED_IDS = [name for name, _prefix, _row_of in SCOPED]
 
 
-@pytest.mark.parametrize(("prefix", "row_of"), SCOPED, ids=[prefix for prefix, _ in SCOPED])
-def test_an_operator_lists_only_their_own_villages_rows(client, two_villages, prefix, row_of):
+@pytest.mark.parametrize(("name", "prefix", "row_of"), SCOPED, ids=SCOPED_IDS)
+def test_an_operator_lists_only_their_own_villages_rows(client, two_villages, name, prefix, row_of):
     client.force_login(two_villages["operator_a"])
     response = client.get(reverse(f"admin:{prefix}_changelist"))
     assert response.status_code == 200
@@ -69,9 +87,9 @@ def test_an_operator_lists_only_their_own_villages_rows(client, two_villages, pr
     assert row_of(two_villages["b"]).pk not in shown
 
 
-@pytest.mark.parametrize(("prefix", "row_of"), SCOPED, ids=[prefix for prefix, _ in SCOPED])
+@pytest.mark.parametrize(("name", "prefix", "row_of"), SCOPED, ids=SCOPED_IDS)
 @pytest.mark.parametrize("page", ["change", "delete", "history"])
-def test_another_villages_row_by_direct_url_reveals_nothing(client, two_villages, prefix, row_of, page):
+def test_another_villages_row_by_direct_url_reveals_nothing(client, two_villages, name, prefix, row_of, page):
     client.force_login(two_villages["operator_a"])
     other = row_of(two_villages["b"])
     response = client.get(reverse(f"admin:{prefix}_{page}", args=[other.pk]), follow=True)
@@ -81,14 +99,34 @@ def test_another_villages_row_by_direct_url_reveals_nothing(client, two_villages
     else:
         assert response.status_code in (403, 404)
     assert "beta" not in body.replace("op-beta", "")
-    assert "visitor@beta" not in body
+    assert "visitor@beta" not in body and "nomad@beta" not in body
+
+
+@pytest.mark.parametrize(("name", "prefix", "row_of"), SCOPED, ids=SCOPED_IDS)
+def test_the_view_on_site_redirect_finds_no_other_villages_row(client, two_villages, name, prefix, row_of):
+    """Django's admin/r/<content type>/<id>/ answers with the object's address: a secret link for bookings."""
+    client.force_login(two_villages["operator_a"])
+    other = row_of(two_villages["b"])
+    content_type = ContentType.objects.get_for_model(other)
+    response = client.get(reverse("admin:view_on_site", args=[content_type.pk, other.pk]))
+    assert response.status_code == 404
+    assert "beta" not in response.get("Location", "") and "token" not in response.get("Location", "")
+
+
+def test_the_view_on_site_redirect_still_leads_to_an_operators_own_village(client, two_villages):
+    client.force_login(two_villages["operator_a"])
+    village = two_villages["a"]
+    response = client.get(
+        reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Village).pk, village.pk])
+    )
+    assert response.status_code == 302 and response["Location"].endswith(village.get_absolute_url())
 
 
 def test_an_operator_can_open_their_own_rows(client, two_villages):
     client.force_login(two_villages["operator_a"])
-    for prefix, row_of in SCOPED:
+    for name, prefix, row_of in SCOPED:
         row = row_of(two_villages["a"])
-        assert client.get(reverse(f"admin:{prefix}_change", args=[row.pk])).status_code == 200, prefix
+        assert client.get(reverse(f"admin:{prefix}_change", args=[row.pk])).status_code == 200, name
 
 
 def test_autocomplete_and_raw_id_lookups_offer_only_own_rows(client, two_villages):
@@ -138,6 +176,25 @@ def test_an_admin_action_on_another_villages_pk_changes_nothing(client, two_vill
     assert other_booking.status == Booking.Status.CONFIRMED
 
 
+def test_a_decision_on_another_villages_application_changes_nothing(client, two_villages):
+    client.force_login(two_villages["operator_a"])
+    other = ResidencyApplication.objects.get(program__village=two_villages["b"])
+    changelist = reverse("admin:bookings_residencyapplication_changelist")
+    client.post(changelist, {"action": "mark_under_review", "index": 0, "_selected_action": [other.pk]})
+    client.post(changelist, {"action": "accept", "post": "yes", "message": "", "_selected_action": [other.pk]})
+    other.refresh_from_db()
+    assert other.status == ResidencyApplication.Status.SUBMITTED
+    assert other.program.places_accepted == 0
+
+
+def test_another_villages_cv_is_not_found(client, two_villages):
+    own = ResidencyApplication.objects.get(program__village=two_villages["a"])
+    other = ResidencyApplication.objects.get(program__village=two_villages["b"])
+    client.force_login(two_villages["operator_a"])
+    assert client.get(reverse("admin:bookings_residencyapplication_cv", args=[own.pk])).status_code == 200
+    assert client.get(reverse("admin:bookings_residencyapplication_cv", args=[other.pk])).status_code == 404
+
+
 def test_a_platform_admin_sees_every_village(client, two_villages, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "long-password-123"))
     response = client.get(reverse("admin:villages_village_changelist"))
@@ -169,8 +226,19 @@ def test_an_operator_edits_their_own_village_and_history_records_who(client, two
     assert "op-alpha" in history
 
 
-@pytest.mark.parametrize("prefix", ["villages_venue", "villages_experience", "villages_session", "bookings_booking"])
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "villages_venue",
+        "villages_experience",
+        "villages_session",
+        "villages_residencyprogram",
+        "bookings_booking",
+        "bookings_residencyapplication",
+        "bookings_outgoingemail",
+    ],
+)
 def test_list_filters_name_only_the_operators_own_village(client, two_villages, prefix):
     client.force_login(two_villages["operator_a"])
     body = client.get(reverse(f"admin:{prefix}_changelist")).content.decode()
-    assert "beta村" not in body and "beta骑行" not in body
+    assert "beta村" not in body and "beta骑行" not in body and "beta游民计划" not in body

@@ -541,6 +541,9 @@ class ResidencyProgram(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("villages:residency_detail", args=[self.slug])
+
     @property
     def places_left(self) -> int:
         return max(self.places - self.places_accepted, 0)

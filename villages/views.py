@@ -7,8 +7,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from bookings.forms import BookingForm
+from bookings.residency_forms import ResidencyApplicationForm
 from villages import selectors
-from villages.models import Experience, Village
+from villages.models import Experience, ResidencyProgram, Village
 from villages.search_forms import VillageSearchForm
 
 VILLAGES_PER_PAGE = 12
@@ -63,6 +64,24 @@ def residency_list(request):
         "villages/residency_list.html",
         {"programs": list(selectors.published_residency_programs())},
     )
+
+
+def residency_detail(request, slug, application_form=None, status=200):
+    """A programme with its application form while applications are open; bookings.residency_views.apply renders
+    it again with a refused form."""
+    programs = ResidencyProgram.objects.published().select_related("village__town__district")
+    program = get_object_or_404(programs, slug=slug)
+    if application_form is None:
+        application_form = ResidencyApplicationForm(program=program, language=request.LANGUAGE_CODE)
+    response = render(
+        request,
+        "villages/residency_detail.html",
+        {"program": program, "village": program.village, "form": application_form},
+        status=status,
+    )
+    # After a refusal the page holds what the applicant typed: no shared cache may keep it.
+    patch_cache_control(response, private=True)
+    return response
 
 
 def experience_detail(request, slug, booking_form=None, status=200):

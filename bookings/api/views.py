@@ -5,9 +5,9 @@ API answers exactly what the web form shows. Whatever a client sends, the answer
 """
 
 import re
-import secrets
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -31,11 +31,13 @@ from bookings.api.serializers import (
 )
 from bookings.errors import BookingError, SessionBusy
 from bookings.models import Booking
+from bookings.secret_links import held_with_token
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,100}")
-REFERENCE = re.compile(r"[-_A-Z0-9]{1,12}")  # what services._insert_booking writes: "CE-7KQ2MX"
-UNKNOWN_TOKEN = secrets.token_urlsafe(32)  # compared against when there is no booking, so timing tells nothing
+# Django refuses these while reading a body (too much text, too many fields or files); they are no parse errors to
+# DRF, so without UnreadableBodyIsParseError they would leave the API as an HTML 400.
+UNREADABLE_BODY = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
 
 class JSONBodyParser(JSONParser):
@@ -46,6 +48,15 @@ class JSONBodyParser(JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError as error:
             raise ParseError(_("JSON parse error - the body is nested too deeply.")) from error
+
+
+class UnreadableBodyIsParseError:
+    """For a viewset: a body over Django's DATA_UPLOAD_* limits is a JSON 400 like any other unreadable body."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, UNREADABLE_BODY):
+            exc = ParseError(_("The request is too large, or has too many fields or files, to be read."))
+        return super().handle_exception(exc)
 
 
 def error_response(error: BookingError) -> Response:
@@ -166,7 +177,7 @@ NOT_FOUND = _detail(_("No booking with this reference and token (the answer does
         },
     ),
 )
-class BookingViewSet(viewsets.GenericViewSet):
+class BookingViewSet(UnreadableBodyIsParseError, viewsets.GenericViewSet):
     """Book, read and cancel. No session or CSRF: anonymous JSON clients, the token as the key."""
 
     authentication_classes = []
@@ -214,16 +225,9 @@ class BookingViewSet(viewsets.GenericViewSet):
 
     def get_object(self):
         """The booking whose reference and token both match; one and the same 404 for every other case."""
-        reference = self.kwargs[self.lookup_field].upper()
-        token = self.request.query_params.get("token", "")
-        booking = None
-        if REFERENCE.fullmatch(reference):
-            booking = self.get_queryset().filter(reference=reference).first()
-        expected = booking.token if booking else UNKNOWN_TOKEN
-        given = token.encode("utf-8", "replace")
-        if not secrets.compare_digest(expected.encode(), given) or booking is None:
-            raise NotFound()
-        return booking
+        return held_with_token(
+            self.get_queryset(), self.kwargs[self.lookup_field], self.request.query_params.get("token", "")
+        )
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_object()).data)

@@ -517,6 +517,17 @@ def test_garbage_is_a_400_never_a_500_and_books_nothing(client, bookable_session
     assert Booking.objects.count() == 0
 
 
+def test_a_body_over_djangos_size_limit_is_a_json_400_and_books_nothing(client, bookable_session, visitor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = post(client, body(bookable_session, visitor, notes="n" * 1000), language="en")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"}
+    assert Booking.objects.count() == 0
+
+
 def test_fields_the_api_does_not_know_are_ignored(client, bookable_session, visitor):
     response = post(client, body(bookable_session, visitor, total_price="0.01", status="confirmed"))
     assert response.status_code == 201

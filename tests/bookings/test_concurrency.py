@@ -1,10 +1,7 @@
 """Many visitors, one session: the lock and the seat constraint never let it be oversold (PostgreSQL)."""
 
 import secrets
-import threading
 import time
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection, transaction
@@ -15,11 +12,11 @@ from bookings.models import Booking
 from tests.conftest import service_missing
 from tests.factories import ExperienceFactory, SessionFactory
 from tests.locks import session_locked_elsewhere
+from tests.racing import RACERS, race
 from villages.models import Session
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-RACERS = 20
+SOLD_OUT = {SoldOut: "sold out"}
 
 
 @pytest.fixture(autouse=True)
@@ -38,25 +35,6 @@ def five_seats_left(visitor):
     return session
 
 
-def race(attempt):
-    """Run `attempt(i)` in RACERS threads released at the same moment, each on its own connection."""
-    start = threading.Barrier(RACERS)
-
-    def run(index):
-        try:
-            start.wait()
-            return attempt(index)
-        except SoldOut:
-            return "sold out"
-        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
-            return f"error: {error!r}"
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(RACERS) as pool:
-        return Counter(pool.map(run, range(RACERS)))
-
-
 def test_twenty_visitors_racing_for_the_last_five_seats_get_five_bookings_and_fifteen_sold_outs(
     five_seats_left, visitor
 ):
@@ -66,7 +44,7 @@ def test_twenty_visitors_racing_for_the_last_five_seats_get_five_bookings_and_fi
         )
         return "booked"
 
-    outcomes = race(book)
+    outcomes = race(book, SOLD_OUT)
     assert outcomes == {"booked": 5, "sold out": 15}
     five_seats_left.refresh_from_db()
     assert five_seats_left.seats_left == 0
@@ -98,7 +76,7 @@ def test_without_the_lock_the_same_race_oversells_which_shows_the_test_bites(fiv
             Session.objects.filter(pk=session.pk).update(seats_taken=session.seats_taken + 1)
         return "booked"
 
-    outcomes = race(book_without_lock)
+    outcomes = race(book_without_lock, SOLD_OUT)
     assert outcomes["booked"] > 5
     assert Booking.objects.filter(session=five_seats_left).count() > 7
 
@@ -123,6 +101,6 @@ def test_retries_of_one_request_racing_each_other_all_get_the_same_booking(visit
         )
         return booking.reference
 
-    outcomes = race(retry)
+    outcomes = race(retry, SOLD_OUT)
     assert len(outcomes) == 1 and sum(outcomes.values()) == RACERS
     assert Booking.objects.filter(session=session).count() == 1

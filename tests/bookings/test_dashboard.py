@@ -1,7 +1,6 @@
 """The operators' dashboard on the admin index: today's and the week's sessions, approvals, failed emails."""
 
 from datetime import datetime, timedelta
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +13,15 @@ from django.utils.translation import gettext, ngettext
 from bookings import services
 from bookings.models import Booking, OutgoingEmail
 from bookings.selectors import dashboard_for
-from tests.factories import ExperienceFactory, SessionFactory, VillageFactory, make_operator
+from tests.factories import (
+    ExperienceFactory,
+    ResidencyProgramFactory,
+    SessionFactory,
+    VillageFactory,
+    make_application,
+    make_operator,
+)
+from tests.html import Rows
 from villages.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -51,48 +58,6 @@ def waiting_for_approval(session, name):
 
 def fail_emails_of(booking):
     return OutgoingEmail.objects.filter(booking=booking).update(status=OutgoingEmail.Status.FAILED, attempts=5)
-
-
-class Rows(HTMLParser):
-    """The text of each table row inside the element with the given id."""
-
-    def __init__(self, html: str, container_id: str):
-        super().__init__()
-        self.container_id = container_id
-        self.depth = 0  # > 0 while inside the container
-        self.rows: list[list[str]] = []
-        self.cell: list[str] | None = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if self.depth:
-            self.depth += tag not in {"br", "img", "input", "meta", "link"}
-        elif dict(attrs).get("id") == self.container_id:
-            self.depth = 1
-            return
-        if not self.depth:
-            return
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in {"td", "th"} and self.rows:
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if not self.depth:
-            return
-        self.depth -= 1
-        if tag in {"td", "th"} and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.depth and self.cell is not None:
-            self.cell.append(data)
-
-    def row_with(self, text: str) -> list[str]:
-        matches = [row for row in self.rows if any(text in cell for cell in row)]
-        assert len(matches) == 1, (text, self.rows)
-        return matches[0]
 
 
 @pytest.fixture
@@ -202,6 +167,7 @@ def test_empty_states(client, operator):
     assert gettext("No sessions in the next 7 days.") in page
     assert gettext("No bookings are waiting for approval.") in page
     assert gettext("Every email has been sent or is on its way.") in page
+    assert gettext("No residency application is waiting for a decision.") in page
     assert "app-villages" in page  # the app list is still there, below
 
 
@@ -213,12 +179,17 @@ def test_a_staff_user_without_a_village_sees_nothing(client, django_user_model, 
 
 
 def add_village_data(village, count, starts):
-    """`count` more sessions today and in the coming days, each with a booking awaiting approval and a failed email."""
+    """`count` more sessions today and in the coming days, each with a booking awaiting approval and a failed email;
+    `count` more residency applications, every other one under review."""
+    program = ResidencyProgramFactory(village=village)
     for n in range(count):
         experience = ExperienceFactory(village=village, requires_approval=True)
         for start in (starts, starts + timedelta(days=1 + n % 6, minutes=n)):
             session = SessionFactory(experience=experience, starts_at=start)
             fail_emails_of(waiting_for_approval(session, f"访客{n}"))
+        application = make_application(program, email=f"nomad{n}@example.com")
+        if n % 2:
+            services.start_review(application.pk)
 
 
 def test_the_index_page_makes_as_many_queries_however_much_there_is(client, operator, village_a):
@@ -232,6 +203,9 @@ def test_the_index_page_makes_as_many_queries_however_much_there_is(client, oper
     assert len(Rows(page, "dashboard-today").rows) == 1 + 13  # header and one row per session
     assert len(Rows(page, "dashboard-awaiting-approval").rows) == 1 + 20  # capped at the oldest 20
     assert gettext("The oldest %(shown)s of %(total)s are shown.") % {"shown": 20, "total": 26} in page
+    applications = Rows(page, "dashboard-new-applications")
+    assert applications.row_with(gettext("Submitted"))[-1] == "7"  # 1 + 6 of the 12
+    assert applications.row_with(gettext("Under review"))[-1] == "6"
     assert len(large.captured_queries) == len(small.captured_queries)
 
 

@@ -111,7 +111,7 @@ def test_a_closed_or_unpublished_programme_takes_no_application(program):
 def test_the_same_email_cannot_apply_twice_to_a_programme_whatever_its_case(program):
     make_application(program)
     errors = refusal(program, email="ALEX@Example.com")
-    assert "already applied" in errors["email"][0]
+    assert "已经申请过" in errors["email"][0]
     assert ResidencyApplication.objects.count() == 1
     other = ResidencyProgramFactory()
     assert make_application(other).program == other  # another programme is another application

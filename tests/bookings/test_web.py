@@ -358,7 +358,7 @@ def test_the_booking_page_shows_the_booking_privately(client, booking):
     body = response.content.decode()
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex, nofollow">' in body
     local = timezone.localtime(booking.session.starts_at)
     assert f'datetime="{local.isoformat()}"' in body and local.strftime("%H:%M") in body

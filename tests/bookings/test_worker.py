@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.dispatch import enqueue
-from bookings.models import Booking, OutgoingEmail
+from bookings.models import Booking, OutgoingEmail, ResidencyApplication
 from tests.conftest import service_missing
+from tests.factories import ResidencyProgramFactory, make_application
 from tests.subprocess_django import run_django
 from tests.worker import Worker, database_url_of_test_database
 
@@ -88,3 +89,18 @@ def test_a_booking_made_while_the_broker_is_down_is_confirmed_once_the_sweep_run
     [message] = worker.wait_for_messages("outage@example.com")
     assert reference in message
     wait_until(lambda: Booking.objects.get(pk=booking.pk).status == Booking.Status.CONFIRMED)
+
+
+def test_the_worker_sends_an_applicant_one_email_per_step_and_the_village_its_notice(worker, village):
+    program = ResidencyProgramFactory(village=village)
+    application = make_application(program, email="nomad@example.com", language="en")
+    [received] = worker.wait_for_messages("nomad@example.com")
+    assert f"Application received: {program.name_en}" in received
+    [notice] = worker.wait_for_messages("cenbu@example.com")
+    assert application.reference in notice
+    services.decide_application(application.pk, ResidencyApplication.Status.ACCEPTED, message="See you in March!")
+    messages = worker.wait_for_messages("nomad@example.com", count=2)
+    [accepted] = [message for message in messages if "has accepted your application" in message]
+    assert "See you in March!" in accepted
+    time.sleep(1)
+    assert len(worker.messages_to("nomad@example.com")) == 2
