@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.countries import country_choices
 from bookings.errors import BookingError
-from bookings.services import MAX_PROPOSAL_CHARS, MAX_SKILLS_CHARS, MAX_STAY_MONTHS, MIN_PROPOSAL_CHARS, add_months
+from bookings.services import MAX_PROPOSAL_CHARS, MAX_SKILLS_CHARS, MAX_STAY_MONTHS, MIN_PROPOSAL_CHARS
 from villages.models import ResidencyProgram
+from villages.months import add_months
 
 ISO_DATE = "%Y-%m-%d"  # what <input type="date"> sends and shows, whatever the page's language
 

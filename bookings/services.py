@@ -10,7 +10,6 @@ applicant and the village) -> start_review / decide_application by an operator (
 the accepted places, outbox row) or withdraw_application by the applicant. Each transition emails the applicant.
 """
 
-import calendar
 import hashlib
 import json
 import logging
@@ -54,6 +53,7 @@ from bookings.models import Booking, OutgoingEmail, ResidencyApplication
 from bookings.storage import new_cv_name, private_storage
 from villages import scoping
 from villages.models import ResidencyProgram, Session
+from villages.months import add_months
 
 logger = logging.getLogger(__name__)
 
@@ -567,13 +567,6 @@ DECISION_EMAILS = {
     ResidencyApplication.Status.WAITLISTED: OutgoingEmail.Kind.APPLICATION_WAITLISTED,
     ResidencyApplication.Status.REJECTED: OutgoingEmail.Kind.APPLICATION_REJECTED,
 }
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def open_program(slug: str) -> ResidencyProgram | None:

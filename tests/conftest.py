@@ -56,3 +56,17 @@ def redis_url():
     except redis.RedisError as error:
         service_missing(f"Redis at {url} is not reachable: {error}")
     return url
+
+
+@pytest.fixture
+def worker(redis_url, tmp_path):
+    """A real Celery worker (tests/worker.py) on the shared PostgreSQL test database and the Redis broker."""
+    from django.db import connection
+
+    from tests.worker import Worker
+
+    if connection.vendor != "postgresql":
+        service_missing("worker tests share the test database with a subprocess: set DATABASE_URL to PostgreSQL")
+    running = Worker(mail_dir=tmp_path / "mail", log_path=tmp_path / "worker.log").start()
+    yield running
+    running.stop()

@@ -1,4 +1,8 @@
-"""An experience's season as a 12-bit mask (bit 0 = January): compact, and checkable by the database."""
+"""Months: an experience's season as a 12-bit mask (bit 0 = January), compact and checkable by the database;
+and calendar arithmetic in whole months (residency cohorts and stays)."""
+
+import calendar
+from datetime import date
 
 ALL_MONTHS_MASK = (1 << 12) - 1
 
@@ -26,3 +30,10 @@ def month_runs(months: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((month, month))
     return runs
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

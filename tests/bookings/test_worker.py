@@ -3,27 +3,16 @@
 import time
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bookings import services
 from bookings.dispatch import enqueue
 from bookings.models import Booking, OutgoingEmail, ResidencyApplication
-from tests.conftest import service_missing
 from tests.factories import ResidencyProgramFactory, make_application
 from tests.subprocess_django import run_django
-from tests.worker import Worker, database_url_of_test_database
+from tests.worker import database_url_of_test_database
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
-
-
-@pytest.fixture
-def worker(redis_url, tmp_path):
-    if connection.vendor != "postgresql":
-        service_missing("worker tests share the test database with a subprocess: set DATABASE_URL to PostgreSQL")
-    running = Worker(mail_dir=tmp_path / "mail", log_path=tmp_path / "worker.log").start()
-    yield running
-    running.stop()
 
 
 def wait_until(condition, timeout=30):

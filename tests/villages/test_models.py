@@ -1,11 +1,11 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from tests.factories import ExperienceFactory, SessionFactory, VillageFactory
-from villages.months import mask_from_months
+from villages.months import add_months, mask_from_months
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,16 @@ def test_a_session_price_override_replaces_the_experience_price():
     session = SessionFactory(adult_price_override=Decimal("120.00"))
     assert session.adult_price == Decimal("120.00")
     assert session.child_price == session.experience.child_price
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2027, 1, 31), 1, date(2027, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        (date(2026, 12, 15), 12, date(2027, 12, 15)),
+    ],
+)
+def test_a_stay_of_whole_months_ends_on_the_same_day_or_the_shorter_months_last(day, months, expected):
+    assert add_months(day, months) == expected

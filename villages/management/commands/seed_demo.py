@@ -34,6 +34,7 @@ from villages.models import (
     VillageHonour,
     VillageImage,
 )
+from villages.months import add_months
 
 WINDOW_DAYS = 28
 FALLBACK_DAYS = 14
@@ -314,14 +315,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(_("Pictures drawn: %(count)d.") % {"count": self.pictures_drawn})
         self.stdout.write(self.style.SUCCESS(_("The demo villages are loaded.")))
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day of the month `months` later, or that month's last day when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return min(day.replace(year=year, month=month, day=1) + timedelta(days=day.day - 1), following - timedelta(days=1))
 
 
 def without(item: dict, *keys: str) -> dict:

@@ -1,0 +1,156 @@
+"""The three journeys of the site in a real Chromium, each asserting what the person sees.
+
+Every page on the way is checked for console errors and basic accessibility (labels, alt text, contrast of the
+main text); key pages are saved at 375 and 1440 px under var/screenshots/.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import Booking, ResidencyApplication
+from tests.browser.conftest import PHONE
+from tests.factories import make_operator, pdf_bytes
+from villages.models import Experience, Session, Village
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings):
+    """The demo villages of `make run`, as a visitor finds them."""
+    call_command("seed_demo", verbosity=0)
+
+
+def test_a_visitor_on_a_phone_finds_the_fireflies_books_a_family_gets_the_email_and_cancels(visit, demo, worker):
+    tab = visit("visitor", PHONE)
+    page = tab.open("/zh-hans/")
+    tab.checked("home", screenshot=True)
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="村庄").click()
+    page.get_by_label("搜索").fill("萤火虫")
+    page.get_by_role("button", name="查找村庄").click()
+    assert page.locator(".village-card .card-title").all_inner_texts() == ["岑卜村"]
+    tab.checked("search-results", screenshot=True)
+
+    page.get_by_role("link", name=re.compile("岑卜村")).first.click()
+    tab.checked("village", screenshot=True)
+    page.get_by_role("link", name=re.compile("岑卜夏夜观萤火虫")).first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "岑卜夏夜观萤火虫"
+    tab.checked("experience", screenshot=True)
+
+    page.locator(".session-option:not(.sold-out) label").first.click()
+    page.get_by_label("成人").fill("2")
+    page.get_by_label("儿童").fill("1")
+    page.get_by_label(re.compile("所有儿童均已年满")).check()
+    assert page.locator("[data-booking-total]").inner_text() == "¥174.00"  # 2 × ¥68 + ¥38, before sending
+    page.get_by_label("姓名").fill("王小明")
+    page.get_by_label("电子邮箱").fill("xiaoming@example.com")
+    page.get_by_label("电话").fill("13800138000")
+    page.get_by_role("button", name="预订").click()
+
+    page.wait_for_url(re.compile(r"/zh-hans/bookings/[A-Z0-9-]+/\?token="))
+    reference = page.locator(".booking-reference strong").inner_text()
+    booking = Booking.objects.get(reference=reference)
+    assert (booking.adults, booking.children, booking.name) == (2, 1, "王小明")
+    [email] = worker.wait_for_messages("xiaoming@example.com")
+    assert reference in email
+    page.reload()
+    assert "已确认" in page.locator(".booking-status-name").inner_text()
+    tab.checked("booking-confirmed", screenshot=True)
+
+    page.get_by_role("button", name="取消预订").click()
+    page.wait_for_load_state("load")
+    assert "已取消" in page.locator(".booking-status-name").inner_text()
+    tab.checked("booking-cancelled")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+
+
+def test_a_digital_nomad_switches_to_english_applies_to_shuiku_with_a_pdf_cv_and_sees_the_status(visit, demo):
+    tab = visit("nomad")
+    page = tab.open("/zh-hans/residency/")
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    page.wait_for_url(re.compile(r"/en/residency/$"))  # the same page, in English
+    assert page.get_by_role("heading", level=1).inner_text() == "Residency programmes"
+    tab.checked("residency-list", screenshot=True)
+
+    page.get_by_role("link", name="Details and application form").first.click()
+    assert "Shuiku" in page.locator("main").inner_text()
+    tab.checked("programme", screenshot=True)
+    program = Village.objects.get(slug="shuiku").residency_programs.get()
+    page.get_by_label("Name").fill("Alex Morgan")
+    page.get_by_label("Email").fill("alex@example.com")
+    page.get_by_label("Nationality").select_option("GB")
+    page.get_by_label("Profession").fill("UX designer")
+    page.get_by_label("Skills you would share").fill("Bilingual signage, photography workshops")
+    page.get_by_label("Portfolio or website (optional)").fill("https://alex.example.com")
+    page.get_by_label("CV").set_input_files(
+        {"name": "alex-cv.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(pages=2)}
+    )
+    page.get_by_label("Arrival date").fill(program.starts_on.isoformat())
+    page.get_by_label("Length of stay (months)").fill("3")
+    page.get_by_label("What you would bring to the village").fill(
+        "I design bilingual wayfinding for rural places and would like to make the village's trails, cafés and "
+        "homestays easy to find for visitors from abroad, and teach a weekly phone-photography class."
+    )
+    page.get_by_label(re.compile("I agree that my details")).check()
+    page.get_by_role("button", name="Send my application").click()
+
+    page.wait_for_url(re.compile(r"/en/residency/applications/RA-[A-Z0-9]+/\?token="))
+    application = ResidencyApplication.objects.get()
+    assert application.reference in page.locator("main").inner_text()
+    assert "Submitted" in page.locator(".booking-status-name").inner_text()
+    assert application.language == "en" and application.nationality == "GB"
+    tab.checked("application-status", screenshot=True)
+
+
+def test_an_operator_sees_only_their_village_schedules_sessions_and_checks_a_visitor_in(visit, demo):
+    shuiku = Village.objects.get(slug="shuiku")
+    make_operator("shuiku-desk", shuiku)
+    experience = Experience.objects.filter(village=shuiku).order_by("position").first()
+    tab = visit("operator")
+    page = tab.open("/zh-hans/admin/")
+    page.locator("#id_username").fill("shuiku-desk")
+    page.locator("#id_password").fill("a-long-password-123")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(r"/zh-hans/admin/$"))
+    tab.checked("admin-dashboard", screenshot=True)
+
+    tab.open("/zh-hans/admin/villages/village/")
+    listed = page.locator("#result_list tbody tr").all_inner_texts()
+    assert len(listed) == 1 and "水库村" in listed[0]
+    assert "岑卜村" not in page.locator("#content").inner_text()
+
+    tab.open(f"/zh-hans/admin/villages/experience/{experience.pk}/change/")
+    page.get_by_role("link", name="批量排期").click()
+    first_day = timezone.localdate() + timedelta(days=60)
+    page.locator(f"#id_weekdays_{first_day.weekday()}").check()
+    page.locator("#id_start_time").fill("14:00")
+    page.locator("#id_first_day").fill(first_day.isoformat())
+    page.locator("#id_last_day").fill((first_day + timedelta(days=13)).isoformat())
+    page.locator("input[name=preview]").click()
+    assert page.locator("#planned-sessions tbody tr.slot-create").count() == 2
+    tab.checked("admin-schedule-preview", screenshot=True)
+    page.locator("input[name=confirm]").click()
+    assert page.locator(".messagelist .success").count() == 1
+    assert Session.objects.filter(experience=experience, starts_at__date__gte=first_day).count() >= 2
+
+    session = Session.objects.filter(experience=experience, starts_at__gt=timezone.now()).order_by("starts_at")[0]
+    booking, _ = services.create_booking(
+        session_id=session.pk, adults=1, name="李华", email="lihua@example.com", phone="13900139000", language="zh-hans"
+    )
+    services.confirm_booking(booking.pk)
+    if Booking.objects.get(pk=booking.pk).status == Booking.Status.PENDING:
+        services.approve_booking(booking.pk)
+    tab.open("/zh-hans/admin/bookings/booking/check-in/")
+    page.get_by_label("签到码").fill(booking.check_in_code.lower())
+    page.locator("input[type=submit][value=签到]").click()
+    assert booking.reference in page.locator("#content").inner_text()
+    tab.checked("admin-check-in", screenshot=True)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CHECKED_IN
