@@ -60,6 +60,12 @@ class Visit:
         self.errors: list[str] = []
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        self.page.on("response", self._note_failed_response)
+
+    def _note_failed_response(self, response) -> None:
+        """A missing stylesheet, script or icon is a console error too; this names its address."""
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.errors.append(f"{response.status} for {response.url}")
 
     def open(self, path: str):
         response = self.page.goto(self.base_url + path)

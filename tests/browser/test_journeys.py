@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bookings import services
 from bookings.models import Booking, ResidencyApplication
@@ -17,7 +18,8 @@ from tests.browser.conftest import PHONE
 from tests.factories import make_operator, pdf_bytes
 from villages.models import Experience, Session, Village
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the operators group and its permissions come from data migrations, which a flush removes.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def test_a_visitor_on_a_phone_finds_the_fireflies_books_a_family_gets_the_email_
     page = tab.open("/zh-hans/")
     tab.checked("home", screenshot=True)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="村庄").click()
-    page.get_by_label("搜索").fill("萤火虫")
+    page.get_by_label("搜索", exact=True).fill("萤火虫")
     page.get_by_role("button", name="查找村庄").click()
     assert page.locator(".village-card .card-title").all_inner_texts() == ["岑卜村"]
     tab.checked("search-results", screenshot=True)
@@ -43,13 +45,13 @@ def test_a_visitor_on_a_phone_finds_the_fireflies_books_a_family_gets_the_email_
     tab.checked("experience", screenshot=True)
 
     page.locator(".session-option:not(.sold-out) label").first.click()
-    page.get_by_label("成人").fill("2")
-    page.get_by_label("儿童").fill("1")
+    page.get_by_label("成人", exact=True).fill("2")
+    page.get_by_label("儿童", exact=True).fill("1")
     page.get_by_label(re.compile("所有儿童均已年满")).check()
     assert page.locator("[data-booking-total]").inner_text() == "¥174.00"  # 2 × ¥68 + ¥38, before sending
-    page.get_by_label("姓名").fill("王小明")
-    page.get_by_label("电子邮箱").fill("xiaoming@example.com")
-    page.get_by_label("电话").fill("13800138000")
+    page.get_by_label("姓名", exact=True).fill("王小明")
+    page.get_by_label("电子邮箱", exact=True).fill("xiaoming@example.com")
+    page.get_by_label("电话", exact=True).fill("13800138000")
     page.get_by_role("button", name="预订").click()
 
     page.wait_for_url(re.compile(r"/zh-hans/bookings/[A-Z0-9-]+/\?token="))
@@ -73,7 +75,7 @@ def test_a_visitor_on_a_phone_finds_the_fireflies_books_a_family_gets_the_email_
 def test_a_digital_nomad_switches_to_english_applies_to_shuiku_with_a_pdf_cv_and_sees_the_status(visit, demo):
     tab = visit("nomad")
     page = tab.open("/zh-hans/residency/")
-    page.get_by_label("语言").select_option("en")
+    page.get_by_label("语言", exact=True).select_option("en")
     page.get_by_role("button", name="切换").click()
     page.wait_for_url(re.compile(r"/en/residency/$"))  # the same page, in English
     assert page.get_by_role("heading", level=1).inner_text() == "Residency programmes"
@@ -83,18 +85,18 @@ def test_a_digital_nomad_switches_to_english_applies_to_shuiku_with_a_pdf_cv_and
     assert "Shuiku" in page.locator("main").inner_text()
     tab.checked("programme", screenshot=True)
     program = Village.objects.get(slug="shuiku").residency_programs.get()
-    page.get_by_label("Name").fill("Alex Morgan")
-    page.get_by_label("Email").fill("alex@example.com")
-    page.get_by_label("Nationality").select_option("GB")
-    page.get_by_label("Profession").fill("UX designer")
-    page.get_by_label("Skills you would share").fill("Bilingual signage, photography workshops")
-    page.get_by_label("Portfolio or website (optional)").fill("https://alex.example.com")
-    page.get_by_label("CV").set_input_files(
+    page.get_by_label("Name", exact=True).fill("Alex Morgan")
+    page.get_by_label("Email", exact=True).fill("alex@example.com")
+    page.get_by_label("Nationality", exact=True).select_option("GB")
+    page.get_by_label("Profession", exact=True).fill("UX designer")
+    page.get_by_label("Skills you would share", exact=True).fill("Bilingual signage, photography workshops")
+    page.get_by_label("Portfolio or website (optional)", exact=True).fill("https://alex.example.com")
+    page.get_by_label("CV", exact=True).set_input_files(
         {"name": "alex-cv.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(pages=2)}
     )
-    page.get_by_label("Arrival date").fill(program.starts_on.isoformat())
-    page.get_by_label("Length of stay (months)").fill("3")
-    page.get_by_label("What you would bring to the village").fill(
+    page.get_by_label("Arrival date", exact=True).fill(program.starts_on.isoformat())
+    page.get_by_label("Length of stay (months)", exact=True).fill("3")
+    page.get_by_label("What you would bring to the village", exact=True).fill(
         "I design bilingual wayfinding for rural places and would like to make the village's trails, cafés and "
         "homestays easy to find for visitors from abroad, and teach a weekly phone-photography class."
     )
@@ -137,7 +139,7 @@ def test_an_operator_sees_only_their_village_schedules_sessions_and_checks_a_vis
     assert page.locator("#planned-sessions tbody tr.slot-create").count() == 2
     tab.checked("admin-schedule-preview", screenshot=True)
     page.locator("input[name=confirm]").click()
-    assert page.locator(".messagelist .success").count() == 1
+    expect(page.locator(".messagelist .success")).to_contain_text("2")
     assert Session.objects.filter(experience=experience, starts_at__date__gte=first_day).count() >= 2
 
     session = Session.objects.filter(experience=experience, starts_at__gt=timezone.now()).order_by("starts_at")[0]
@@ -148,7 +150,7 @@ def test_an_operator_sees_only_their_village_schedules_sessions_and_checks_a_vis
     if Booking.objects.get(pk=booking.pk).status == Booking.Status.PENDING:
         services.approve_booking(booking.pk)
     tab.open("/zh-hans/admin/bookings/booking/check-in/")
-    page.get_by_label("签到码").fill(booking.check_in_code.lower())
+    page.get_by_label("签到码", exact=True).fill(booking.check_in_code.lower())
     page.locator("input[type=submit][value=签到]").click()
     assert booking.reference in page.locator("#content").inner_text()
     tab.checked("admin-check-in", screenshot=True)
