@@ -1,5 +1,6 @@
 """Settings, all from the environment (documented in README.md)."""
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # its sitemap.xml template; no models, and no sites framework (villages/sitemaps.py)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -115,7 +117,11 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
 # --- Static and uploaded files. whitenoise serves static files itself, so gunicorn alone is a deployment.
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# django-leaflet ships Leaflet (JS, CSS, marker images) as static files under leaflet/, served and collected from the
+# installed package. Its app is not in INSTALLED_APPS: the admin autodiscovers leaflet.admin, which imports GeoDjango's
+# form widgets and so needs the GDAL system library (django-leaflet issue 336) for an admin widget we do not use.
+LEAFLET_STATIC_DIR = Path(find_spec("leaflet").origin).parent / "static"
+STATICFILES_DIRS = [BASE_DIR / "static", LEAFLET_STATIC_DIR]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
 # Applicants' CVs: never under MEDIA_ROOT, never served by URL (bookings.storage, the admin's download view).
@@ -214,6 +220,32 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Maps: django-leaflet's setting, read by villages/maps.py for static/js/maps.js. The tiles are the only thing a map
+# fetches from elsewhere; MAP_TILES_URL="" switches them off and the maps show their markers on a plain background.
+MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").strip()
+MAP_TILES_ATTRIBUTION = env_str(
+    "MAP_TILES_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+LEAFLET_CONFIG = {
+    "TILES": (
+        [
+            (
+                "tiles",  # a layer's name, shown only by a layer switcher, which one layer does not get
+                MAP_TILES_URL,
+                # OpenStreetMap's tile servers refuse requests without a Referer; the site's policy is same-origin.
+                {"attribution": MAP_TILES_ATTRIBUTION, "referrerPolicy": "strict-origin"},
+            )
+        ]
+        if MAP_TILES_URL
+        else []
+    ),
+    "DEFAULT_ZOOM": 12,  # a village's own map
+    "MIN_ZOOM": 3,
+    "MAX_ZOOM": 18,
+    "SCALE": "metric",
+    "RESET_VIEW": False,
 }
 
 # Shown in the footer of a demo installation: prices and schedules in seed_demo are examples.

@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
+from villages.sitemaps import SITEMAPS
+from villages.views import favicon, robots_txt
 
 admin.site.site_header = _("Village Trails · operators")
 admin.site.site_title = _("Village Trails admin")
@@ -15,6 +18,9 @@ admin.site.index_title = _("Your villages")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", include("villages.api.urls")),
     path("api/v1/", include("bookings.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -127,6 +127,12 @@ def experience_sessions(experience: Experience, start: date | None = None, end: 
     return sessions_between(start, end).filter(experience=experience).select_related("experience").order_by("starts_at")
 
 
+def sessions_to_come(experience: Experience) -> QuerySet[Session]:
+    """The experience's sessions that have not started, cancelled ones included, soonest first (schema.org Events:
+    a cancelled event stays listed, marked cancelled)."""
+    return Session.objects.filter(experience=experience, starts_at__gt=timezone.now()).order_by("starts_at")
+
+
 def _open_first(programs: QuerySet[ResidencyProgram], now: datetime | None = None) -> QuerySet[ResidencyProgram]:
     """Programmes taking applications first (closing soonest first), then upcoming windows, then closed ones."""
     now = now or timezone.now()

@@ -6,8 +6,10 @@ main text); key pages are saved at 375 and 1440 px under var/screenshots/.
 
 import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -17,9 +19,25 @@ from bookings.models import Booking, ResidencyApplication
 from tests.browser.conftest import PHONE
 from tests.factories import make_operator, pdf_bytes
 from villages.models import Experience, Session, Village
+from villages.scoping import OPERATORS_GROUP
 
-# serialized_rollback: the operators group and its permissions come from data migrations, which a flush removes.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The data migrations that give the operators group its permissions.
+OPERATOR_MIGRATIONS = ("0002_operators_group", "0003_operators_manage_programs", "0005_operators_review_applications")
+
+
+@pytest.fixture
+def operators_group():
+    """The group as the data migrations make it: the live server's transactional tests flush it away."""
+    group, _created = Group.objects.get_or_create(name=OPERATORS_GROUP)
+    for migration in OPERATOR_MIGRATIONS:
+        for app_label, models in import_module(f"bookings.migrations.{migration}").PERMISSIONS.items():
+            for model, actions in models.items():
+                for action in actions:
+                    group.permissions.add(
+                        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+                    )
+    return group
 
 
 @pytest.fixture
@@ -111,7 +129,7 @@ def test_a_digital_nomad_switches_to_english_applies_to_shuiku_with_a_pdf_cv_and
     tab.checked("application-status", screenshot=True)
 
 
-def test_an_operator_sees_only_their_village_schedules_sessions_and_checks_a_visitor_in(visit, demo):
+def test_an_operator_sees_only_their_village_schedules_sessions_and_checks_a_visitor_in(visit, demo, operators_group):
     shuiku = Village.objects.get(slug="shuiku")
     make_operator("shuiku-desk", shuiku)
     experience = Experience.objects.filter(village=shuiku).order_by("position").first()

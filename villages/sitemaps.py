@@ -1,0 +1,62 @@
+"""/sitemap.xml: the public pages in both languages, each with its language versions and x-default.
+
+Addresses are on SITE_URL's scheme and host, without the sites framework: the sitemap view hands each sitemap a
+RequestSite (the Host of the request) and the request's scheme, which SiteUrlSitemap ignores, so a crawler that
+reached the site by another name or over plain HTTP behind the proxy still reads the public addresses.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from villages.models import Experience, ResidencyProgram, Village
+
+
+class SiteUrlSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PagesSitemap(SiteUrlSitemap):
+    def items(self):
+        return ["villages:home", "villages:village_list", "villages:residency_list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class UpdatedAtSitemap(SiteUrlSitemap):
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class VillageSitemap(UpdatedAtSitemap):
+    def items(self):
+        return Village.objects.published().order_by("position", "slug")
+
+
+class ExperienceSitemap(UpdatedAtSitemap):
+    def items(self):
+        return Experience.objects.published().order_by("village__position", "position", "slug")
+
+
+class ResidencyProgramSitemap(UpdatedAtSitemap):
+    def items(self):
+        return ResidencyProgram.objects.published().order_by("starts_on", "slug")
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "villages": VillageSitemap,
+    "experiences": ExperienceSitemap,
+    "residency": ResidencyProgramSitemap,
+}
