@@ -84,6 +84,9 @@ class Visit:
     def screenshot(self, label: str) -> None:
         """Full-page screenshots of this page at phone and desktop width; the tab's own size is kept."""
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        # Lazy images below the fold would be blank in a full-page picture: load them all first.
+        self.page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach((img) => (img.loading = 'eager'))")
+        self.page.wait_for_load_state("networkidle")
         for size_name, size in (("375", PHONE), ("1440", DESKTOP)):
             self.page.set_viewport_size(size)
             self.page.screenshot(path=SCREENSHOT_DIR / f"{self.name}-{label}-{size_name}.png", full_page=True)
