@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -85,11 +86,12 @@ class ResidencyApplicationForm(forms.Form):
         self.fields["language"].initial = language
         self.fields["nationality"].widget.choices = [("", gettext("Choose a country")), *country_choices(language)]
         last_arrival = program.ends_on - timedelta(days=1)  # the service wants arrival before the cohort's last day
+        first_arrival = max(program.starts_on, timezone.localdate())  # and not in the past, once a cohort has begun
         self.fields["arrival_date"].widget.attrs.update(
-            {"min": program.starts_on.strftime(ISO_DATE), "max": last_arrival.strftime(ISO_DATE)}
+            {"min": first_arrival.strftime(ISO_DATE), "max": last_arrival.strftime(ISO_DATE)}
         )
         self.fields["arrival_date"].help_text = gettext("Between %(start)s and %(end)s.") % {
-            "start": date_format(program.starts_on),
+            "start": date_format(first_arrival),
             "end": date_format(last_arrival),
         }
         self.fields["stay_months"].widget.attrs["max"] = longest_stay(program)

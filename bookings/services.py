@@ -248,9 +248,14 @@ def _insert_booking(**fields) -> Booking:
 
 
 def _queue_email(
-    about: Booking | ResidencyApplication, kind: str, *, recipient: str, language: str, now
+    about: Booking | ResidencyApplication, kind: str, *, now, recipient: str | None = None, language: str | None = None
 ) -> OutgoingEmail | None:
-    """Write an outbox row (at most one per booking or application, kind and recipient); send it once committed."""
+    """Write an outbox row (at most one per booking or application, kind and recipient); send it once committed.
+
+    By default to the visitor or applicant, in their language; the village's notices name their own recipient.
+    """
+    recipient = recipient or about.email
+    language = language or about.language
     about_field = "application" if isinstance(about, ResidencyApplication) else "booking"
     email, created = OutgoingEmail.objects.get_or_create(
         **{about_field: about},
@@ -285,7 +290,7 @@ def confirm_booking(booking_id, *, now=None) -> Booking:
             kind = OutgoingEmail.Kind.BOOKING_RECEIVED
         booking.save(update_fields=["status", "confirmed_at", "processed_at"])
         if booking.status != Booking.Status.CANCELLED:
-            _queue_email(booking, kind, recipient=booking.email, language=booking.language, now=now)
+            _queue_email(booking, kind, now=now)
         village = experience.village
         if village.contact_email:
             _queue_email(
@@ -309,9 +314,7 @@ def approve_booking(booking_id, *, now=None) -> Booking:
         booking.confirmed_at = now
         booking.processed_at = booking.processed_at or now
         booking.save(update_fields=["status", "confirmed_at", "processed_at"])
-        _queue_email(
-            booking, OutgoingEmail.Kind.BOOKING_CONFIRMED, recipient=booking.email, language=booking.language, now=now
-        )
+        _queue_email(booking, OutgoingEmail.Kind.BOOKING_CONFIRMED, now=now)
     return booking
 
 
@@ -353,9 +356,7 @@ def _cancel_locked(booking: Booking, *, by: str, now) -> None:
     booking.cancelled_at = now
     booking.cancelled_by = by
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-    _queue_email(
-        booking, OutgoingEmail.Kind.BOOKING_CANCELLED, recipient=booking.email, language=booking.language, now=now
-    )
+    _queue_email(booking, OutgoingEmail.Kind.BOOKING_CANCELLED, now=now)
 
 
 def cancel_session(session_id, *, now=None) -> tuple[Session, list[Booking]]:
@@ -521,13 +522,7 @@ def queue_reminders(*, now=None) -> int:
     queued = 0
     for booking in due.iterator():
         with transaction.atomic():
-            if _queue_email(
-                booking,
-                OutgoingEmail.Kind.BOOKING_REMINDER,
-                recipient=booking.email,
-                language=booking.language,
-                now=now,
-            ):
+            if _queue_email(booking, OutgoingEmail.Kind.BOOKING_REMINDER, now=now):
                 queued += 1
     return queued
 
@@ -641,7 +636,7 @@ def _validated_application(program: ResidencyProgram | None, raw: dict, *, now) 
     if language not in dict(settings.LANGUAGES):
         errors["language"] = [_("Choose zh-hans or en.")]
     cleaned["language"] = language
-    _check_stay(program, raw.get("arrival_date"), raw.get("stay_months"), errors)
+    _check_stay(program, raw.get("arrival_date"), raw.get("stay_months"), errors, today=timezone.localdate(now))
     cleaned["arrival_date"], cleaned["stay_months"] = raw.get("arrival_date"), raw.get("stay_months")
     if program is not None and "email" not in errors and _has_applied(program, cleaned["email"]):
         errors["email"] = [_already_applied_message()]
@@ -650,8 +645,9 @@ def _validated_application(program: ResidencyProgram | None, raw: dict, *, now) 
     return cleaned
 
 
-def _check_stay(program, arrival_date, stay_months, errors: dict) -> None:
-    """The stay lies inside the cohort: arrival on or after its start, departure on or before its end."""
+def _check_stay(program, arrival_date, stay_months, errors: dict, *, today: date) -> None:
+    """The stay lies inside the cohort and ahead: arrival on or after its start (and not before today),
+    departure on or before its end."""
     if not isinstance(arrival_date, date):
         errors["arrival_date"] = [_("When would you arrive? Enter a date.")]
     if not isinstance(stay_months, int) or not 1 <= stay_months <= MAX_STAY_MONTHS:
@@ -659,7 +655,9 @@ def _check_stay(program, arrival_date, stay_months, errors: dict) -> None:
     if program is None or "arrival_date" in errors:
         return
     cohort = {"start": date_format(program.starts_on), "end": date_format(program.ends_on)}
-    if not program.starts_on <= arrival_date < program.ends_on:
+    if arrival_date < today:
+        errors["arrival_date"] = [_("The arrival date has passed: choose a day from today on.")]
+    elif not program.starts_on <= arrival_date < program.ends_on:
         errors["arrival_date"] = [_("The cohort runs from %(start)s to %(end)s: arrive within those dates.") % cohort]
     elif "stay_months" not in errors and add_months(arrival_date, stay_months) > program.ends_on:
         errors["stay_months"] = [
@@ -696,13 +694,7 @@ def apply_for_residency(*, program: str, now=None, **fields) -> ResidencyApplica
     try:
         with transaction.atomic():
             application = _insert_application(program=found, cv=stored_cv, consent_given_at=now, **cleaned)
-            _queue_email(
-                application,
-                OutgoingEmail.Kind.APPLICATION_SUBMITTED,
-                recipient=application.email,
-                language=application.language,
-                now=now,
-            )
+            _queue_email(application, OutgoingEmail.Kind.APPLICATION_SUBMITTED, now=now)
             if found.village.contact_email:
                 _queue_email(
                     application,
@@ -753,13 +745,7 @@ def start_review(application_id, *, now=None) -> ResidencyApplication:
         application.status = ResidencyApplication.Status.UNDER_REVIEW
         application.reviewed_at = now
         application.save(update_fields=["status", "reviewed_at"])
-        _queue_email(
-            application,
-            OutgoingEmail.Kind.APPLICATION_UNDER_REVIEW,
-            recipient=application.email,
-            language=application.language,
-            now=now,
-        )
+        _queue_email(application, OutgoingEmail.Kind.APPLICATION_UNDER_REVIEW, now=now)
     return application
 
 
@@ -795,13 +781,7 @@ def decide_application(application_id, decision: str, *, message: str = "", now=
         application.decision_message = message
         application.reviewed_at = application.reviewed_at or now
         application.save(update_fields=["status", "decided_at", "decision_message", "reviewed_at"])
-        _queue_email(
-            application,
-            DECISION_EMAILS[decision],
-            recipient=application.email,
-            language=application.language,
-            now=now,
-        )
+        _queue_email(application, DECISION_EMAILS[decision], now=now)
     return application
 
 
@@ -819,11 +799,5 @@ def withdraw_application(application_id, *, now=None) -> ResidencyApplication:
         application.status = ResidencyApplication.Status.WITHDRAWN
         application.withdrawn_at = now
         application.save(update_fields=["status", "withdrawn_at"])
-        _queue_email(
-            application,
-            OutgoingEmail.Kind.APPLICATION_WITHDRAWN,
-            recipient=application.email,
-            language=application.language,
-            now=now,
-        )
+        _queue_email(application, OutgoingEmail.Kind.APPLICATION_WITHDRAWN, now=now)
     return application

@@ -21,16 +21,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from bookings import services
-from bookings.api.serializers import BookedVillageSerializer, ErrorDetailSerializer, ManageUrlField, messages, text
+from bookings.api.serializers import BookedVillageSerializer, ManageUrlField, messages, text
 from bookings.api.views import (
     RETRY_AFTER_HEADER,
     UnreadableBodyIsParseError,
+    detail_response,
     error_response,
     request_language,
 )
 from bookings.errors import BookingError
 from bookings.models import ResidencyApplication
-from bookings.secret_links import held_with_token
+from bookings.secret_links import REFERENCE, held_with_token
 from villages.api.serializers import ReadOnlyModelSerializer
 from villages.models import ResidencyProgram
 
@@ -173,15 +174,11 @@ class ApplicationRequestErrorSerializer(serializers.Serializer):
 # --- Schema
 
 
-def _detail(description) -> OpenApiResponse:
-    return OpenApiResponse(response=ErrorDetailSerializer, description=description)
-
-
 APPLICATION_REFERENCE = OpenApiParameter(
     "reference",
     location=OpenApiParameter.PATH,
     type=OpenApiTypes.STR,
-    pattern=r"^[-_A-Z0-9]{1,12}$",
+    pattern=f"^{REFERENCE.pattern}$",
     description=_("The application reference, e.g. RA-7KQ2MXP."),
 )
 APPLICATION_TOKEN = OpenApiParameter(
@@ -191,7 +188,7 @@ APPLICATION_TOKEN = OpenApiParameter(
     required=True,
     description=_("The token returned when the application was sent (also in the link emailed to the applicant)."),
 )
-APPLICATION_NOT_FOUND = _detail(
+APPLICATION_NOT_FOUND = detail_response(
     _("No application with this reference and token (the answer does not say which is wrong).")
 )
 
@@ -211,7 +208,7 @@ APPLICATION_NOT_FOUND = _detail(
                 response=ApplicationRequestErrorSerializer,
                 description=_("The application cannot be taken as sent; the body names each field at fault."),
             ),
-            415: _detail(_("The body is not multipart/form-data.")),
+            415: detail_response(_("The body is not multipart/form-data.")),
         },
     ),
     retrieve=extend_schema(
@@ -231,8 +228,10 @@ APPLICATION_NOT_FOUND = _detail(
         responses={
             200: ApplicationSerializer,
             404: APPLICATION_NOT_FOUND,
-            409: _detail(_("The application has been decided and can no longer be withdrawn.")),
-            503: _detail(_("The village is saving a decision on this programme; retry after Retry-After seconds.")),
+            409: detail_response(_("The application has been decided and can no longer be withdrawn.")),
+            503: detail_response(
+                _("The village is saving a decision on this programme; retry after Retry-After seconds.")
+            ),
         },
     ),
 )

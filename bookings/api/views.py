@@ -31,7 +31,7 @@ from bookings.api.serializers import (
 )
 from bookings.errors import BookingError, SessionBusy
 from bookings.models import Booking
-from bookings.secret_links import held_with_token
+from bookings.secret_links import REFERENCE, held_with_token
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,100}")
@@ -84,7 +84,8 @@ def idempotency_key(request) -> str | None:
 # --- Schema
 
 
-def _detail(description) -> OpenApiResponse:
+def detail_response(description) -> OpenApiResponse:
+    """A documented answer whose body is `{"detail": …}`."""
     return OpenApiResponse(response=ErrorDetailSerializer, description=description)
 
 
@@ -92,7 +93,7 @@ REFERENCE_PARAMETER = OpenApiParameter(
     "reference",
     location=OpenApiParameter.PATH,
     type=OpenApiTypes.STR,
-    pattern=r"^[-_A-Z0-9]{1,12}$",
+    pattern=f"^{REFERENCE.pattern}$",
     description=_("The booking reference, e.g. CE-7KQ2MX."),
 )
 TOKEN_PARAMETER = OpenApiParameter(
@@ -128,7 +129,7 @@ RETRY_AFTER_HEADER = OpenApiParameter(
     response=[503],
     description=_("Seconds to wait before trying again."),
 )
-NOT_FOUND = _detail(_("No booking with this reference and token (the answer does not say which is wrong)."))
+NOT_FOUND = detail_response(_("No booking with this reference and token (the answer does not say which is wrong)."))
 
 
 @extend_schema_view(
@@ -150,10 +151,10 @@ NOT_FOUND = _detail(_("No booking with this reference and token (the answer does
                 response=BookingRequestErrorSerializer,
                 description=_("The booking cannot be made as asked; the body names each field at fault."),
             ),
-            409: _detail(_("The session is sold out, or has fewer seats left than asked for.")),
-            415: _detail(_("The body is not JSON.")),
-            422: _detail(_("The Idempotency-Key was already used for a different request.")),
-            503: _detail(_("Many people are booking this session right now; retry after Retry-After seconds.")),
+            409: detail_response(_("The session is sold out, or has fewer seats left than asked for.")),
+            415: detail_response(_("The body is not JSON.")),
+            422: detail_response(_("The Idempotency-Key was already used for a different request.")),
+            503: detail_response(_("Many people are booking this session right now; retry after Retry-After seconds.")),
         },
     ),
     retrieve=extend_schema(
@@ -173,7 +174,9 @@ NOT_FOUND = _detail(_("No booking with this reference and token (the answer does
         responses={
             200: BookingCancelledSerializer,
             404: NOT_FOUND,
-            409: _detail(_("Too late to cancel online, or the booking is past cancelling (checked in, no-show).")),
+            409: detail_response(
+                _("Too late to cancel online, or the booking is past cancelling (checked in, no-show).")
+            ),
         },
     ),
 )

@@ -74,6 +74,8 @@ def test_the_applicant_and_the_village_are_each_emailed_once_about_a_new_applica
         ({"portfolio_url": "javascript:alert(1)"}, "portfolio_url"),
         ({"name": "   "}, "name"),
         ({"stay_months": 0}, "stay_months"),
+        ({"stay_months": -3}, "stay_months"),
+        ({"stay_months": 10**6}, "stay_months"),
         ({"arrival_date": None}, "arrival_date"),
         ({"language": "fr"}, "language"),
     ],
@@ -172,3 +174,11 @@ def test_an_unknown_decision_is_refused(program):
     application = make_application(program)
     with pytest.raises(InvalidDecision):
         services.decide_application(application.pk, Status.WITHDRAWN)
+
+
+def test_an_applicant_cannot_arrive_in_the_past_once_a_cohort_has_begun():
+    today = timezone.localdate()
+    running = ResidencyProgramFactory(starts_on=today - timedelta(days=7), ends_on=today + timedelta(days=120))
+    errors = refusal(running, arrival_date=today - timedelta(days=1))
+    assert list(errors) == ["arrival_date"]
+    assert make_application(running, arrival_date=today).arrival_date == today
