@@ -86,6 +86,33 @@ def _spreadsheet_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+class BookingContactForm(forms.ModelForm):
+    """Who a booking is for, as an operator corrects it: checked by the booking service (formats, caps per person)
+    under its locks, which the admin's transaction keeps until the save, so the check holds for the write."""
+
+    class Meta:
+        model = Booking
+        fields = ["name", "email", "phone", "notes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not self.changed_data:
+            return cleaned
+        try:
+            cleaned.update(services.check_contact_change(self.instance.pk, **self.contact(cleaned)))
+        except BookingError as error:
+            for field, field_messages in error.fields.items():
+                for message in field_messages:
+                    self.add_error(field if field in self.fields else None, str(message))
+            if not error.fields:
+                raise forms.ValidationError(str(error.message), code="refused") from error
+        return cleaned
+
+    @staticmethod
+    def contact(cleaned) -> dict:
+        return {field: cleaned.get(field, "") for field in ("name", "email", "phone", "notes")}
+
+
 @admin.register(Booking)
 class BookingAdmin(VillageScopedAdmin):
     # The visitor's manage page holds their secret token; operators work on the booking here, never through it.
@@ -129,8 +156,14 @@ class BookingAdmin(VillageScopedAdmin):
         "checked_in_at",
     ]
     fields = ["name", "email", "phone", "notes", *readonly_fields]
+    form = BookingContactForm
     inlines = [OutgoingEmailInline]
     actions = ["approve", "cancel", "mark_checked_in", "mark_no_show", "export_csv"]
+
+    def save_model(self, request, obj, form, change):
+        """Only the contact details, and only through the service: the status, party and seats stay as they are."""
+        if form.changed_data:
+            services.change_booking_contact(obj.pk, **form.contact(form.cleaned_data))
 
     def has_add_permission(self, request):
         return False
@@ -302,8 +335,8 @@ admin.site.unregister(Session)
 @admin.register(Session)
 class SessionWithBookingsAdmin(SessionAdmin):
     list_display = ["experience", "starts_at", "ends_at", "capacity", "seats_sold", "seats_left", "status"]
-    # Calling a session off cancels its bookings and emails the visitors: only the action below does that.
-    readonly_fields = ["status"]
+    # Calling a session off cancels its bookings and emails the visitors: only the action below does that (the
+    # status is read-only on every form, SessionAdmin.readonly_fields).
     inlines = [*SessionAdmin.inlines, BookingInline]
     actions = ["cancel_sessions"]
 

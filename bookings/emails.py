@@ -10,6 +10,7 @@ import re
 from datetime import UTC
 from email.mime.image import MIMEImage
 from email.mime.text import MIMEText
+from email.utils import parseaddr
 
 import phonenumbers
 import qrcode
@@ -65,10 +66,21 @@ class BookingMessage(EmailMultiAlternatives):
         return related
 
 
+def message_id(email: OutgoingEmail) -> str:
+    """The Message-ID of an outbox row: the same on every attempt, so a mail client folds a second delivery into
+    the first; unique to the row (its id and its creation time), under the sender's domain."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox-{email.pk}-{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    """The message for one outbox row, rendered in the row's language."""
-    if email.application_id is not None:
-        return _application_message(email)
+    """The message for one outbox row, rendered in the row's language, with its stable Message-ID."""
+    message = _application_message(email) if email.application_id is not None else _booking_message(email)
+    message.extra_headers["Message-ID"] = message_id(email)
+    return message
+
+
+def _booking_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     booking = email.booking
     kind = Kind(email.kind)
     with translation.override(email.language):

@@ -34,6 +34,20 @@ class NotEnoughSeats(SoldOut):
     default_message = _("Not enough seats are left in this session.")
 
 
+class ContactLimitReached(BookingError):
+    """One person (an email address or a phone number) already holds as much as one person may; `limit` says which
+    cap: "seats_per_session" or "upcoming_bookings"."""
+
+    http_status = 409
+
+    def __init__(self, message, *, limit: str):
+        super().__init__(message)
+        self.limit = limit
+
+    def as_dict(self) -> dict:
+        return {"detail": str(self.message), "limit": self.limit}
+
+
 class CancellationClosed(BookingError):
     http_status = 409
     default_message = _("This booking can no longer be cancelled online. Please contact the village.")

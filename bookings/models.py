@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -65,7 +65,13 @@ class Booking(models.Model):
                 condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False), name="booking_cancellation_dated"
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="booking_status_created_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="booking_status_created_idx"),
+            # The caps per person look bookings up by email (any letter case: Django's iexact is UPPER = UPPER)
+            # and by phone.
+            models.Index(Upper("email"), name="booking_email_upper_idx"),
+            models.Index(fields=["phone"], name="booking_phone_idx"),
+        ]
 
     def __str__(self):
         return self.reference

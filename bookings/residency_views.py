@@ -13,8 +13,21 @@ from bookings.errors import BookingError
 from bookings.models import ResidencyApplication
 from bookings.residency_forms import ResidencyApplicationForm
 from bookings.secret_links import held_with_token, private, see_other
+from core.ratelimits import APPLICATIONS, LOOKUPS, Limited, rate_limited
 from villages.models import ResidencyProgram
 from villages.views import residency_detail
+
+
+def _application_form(request, program) -> ResidencyApplicationForm:
+    return ResidencyApplicationForm(request.POST, request.FILES, program=program, language=request.LANGUAGE_CODE)
+
+
+def _too_many_applications(request, limited: Limited, slug, program):
+    """The programme page again, with what the applicant typed and why nothing was sent."""
+    form = _application_form(request, program)
+    form.is_valid()
+    form.add_error(None, limited.message)
+    return residency_detail(request, slug, application_form=form, status=429)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -23,7 +36,12 @@ def apply(request, slug):
     if request.method != "POST":
         # Where a refused form was shown; the language switcher and a reload-as-GET land back on the programme.
         return redirect(program)
-    form = ResidencyApplicationForm(request.POST, request.FILES, program=program, language=request.LANGUAGE_CODE)
+    return _apply(request, slug, program)
+
+
+@rate_limited(APPLICATIONS, refused=_too_many_applications)
+def _apply(request, slug, program):
+    form = _application_form(request, program)
     if not form.is_valid():
         return residency_detail(request, slug, application_form=form, status=400)
     try:
@@ -49,11 +67,13 @@ def _status_page(request, application, *, withdraw_refused: BookingError | None 
 
 
 @require_GET
+@rate_limited(LOOKUPS)
 def application(request, reference):
     return _status_page(request, _application_for(reference, request.GET.get("token", "")))
 
 
 @require_POST
+@rate_limited(LOOKUPS)
 def withdraw(request, reference):
     application = _application_for(reference, request.POST.get("token", ""))
     try:

@@ -21,8 +21,8 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,7 @@ from bookings.dispatch import enqueue, enqueue_on_commit
 from bookings.errors import (
     CancellationClosed,
     CheckInRefused,
+    ContactLimitReached,
     IdempotencyKeyReused,
     InvalidApplication,
     InvalidBooking,
@@ -51,6 +52,7 @@ from bookings.errors import (
 )
 from bookings.models import Booking, OutgoingEmail, ResidencyApplication
 from bookings.storage import new_cv_name, private_storage
+from core.locking import lock_keys, lock_row
 from villages import scoping
 from villages.models import ResidencyProgram, Session
 from villages.months import add_months
@@ -58,8 +60,7 @@ from villages.months import add_months
 logger = logging.getLogger(__name__)
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
-LOCK_TIMEOUT_MS = 3000
-MAX_EMAIL_ATTEMPTS = 5
+# A row still "sending" this long after its claim was being sent by a worker that died (the task time limit is over).
 STALE_CLAIM = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 SWEEP_GRACE = timedelta(seconds=60)
 REMINDER_AHEAD = timedelta(hours=24)
@@ -83,24 +84,12 @@ def _fingerprint(**fields) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _lock_row(queryset, pk, busy: type[Exception]):
-    """Lock one row for this transaction, waiting at most LOCK_TIMEOUT_MS (PostgreSQL), else raise `busy`."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}")
-    try:
-        return queryset.select_for_update(of=("self",)).get(pk=pk)
-    except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
-            raise busy() from error
-        raise
-
-
 def _lock_session(session_id) -> Session:
-    return _lock_row(Session.objects.select_related("experience__village"), session_id, SessionBusy)
+    return lock_row(Session.objects.select_related("experience__village"), session_id, SessionBusy)
 
 
-def _validated_contact(*, adults, children, name, email, phone, language, notes) -> dict:
+def _validated_booking(*, adults, children, name, email, phone, language, notes) -> dict:
+    """The party and the contact details as stored, or InvalidBooking with every field's message at once."""
     errors = {}
     if adults < 0:
         errors["adults"] = [_("The number of adults cannot be negative.")]
@@ -108,6 +97,17 @@ def _validated_contact(*, adults, children, name, email, phone, language, notes)
         errors["children"] = [_("The number of children cannot be negative.")]
     if adults + children < 1 and not errors:
         errors["adults"] = [_("Book at least one person.")]
+    try:
+        contact = _validated_contact(name=name, email=email, phone=phone, language=language, notes=notes)
+    except InvalidBooking as error:
+        errors.update(error.fields)
+    if errors:
+        raise InvalidBooking(fields=errors)
+    return contact
+
+
+def _validated_contact(*, name, email, phone, language, notes) -> dict:
+    errors = {}
     name = (name or "").strip()
     if not name:
         errors["name"] = [_("Please give the name the booking is for.")]
@@ -151,6 +151,60 @@ def _check_bookable(session: Session, *, adults: int, children: int, now) -> Non
         )
 
 
+def _lock_contact(email: str, phone: str) -> None:
+    """Serialise the bookings of one person (by email and by phone), whichever sessions they are for, so that two
+    requests at once cannot both pass the caps below."""
+    lock_keys(f"booking-contact:email:{email.lower()}", f"booking-contact:phone:{phone}", busy=SessionBusy)
+
+
+def _check_contact_limits(session: Session, *, email: str, phone: str, seats: int, now, excluding=None) -> None:
+    """The caps per person: at most the experience's per-booking maximum of seats in one session, and at most
+    MAX_ACTIVE_BOOKINGS_PER_CONTACT bookings of sessions still to come, for one email (any letter case) and for
+    one phone number (E.164) alike. Runs under _lock_contact."""
+    by_email, by_phone = Q(email__iexact=email), Q(phone=phone)
+    seats_held = F("adults") + F("children")
+    this_session, upcoming = Q(session=session), Q(session__starts_at__gt=now)
+    held = (
+        Booking.objects.filter(by_email | by_phone, status__in=Booking.HOLDING_SEATS)
+        .exclude(pk=getattr(excluding, "pk", None))
+        .aggregate(
+            seats_by_email=Sum(seats_held, filter=this_session & by_email, default=0),
+            seats_by_phone=Sum(seats_held, filter=this_session & by_phone, default=0),
+            bookings_by_email=Count("pk", filter=upcoming & by_email),
+            bookings_by_phone=Count("pk", filter=upcoming & by_phone),
+        )
+    )
+    most_seats = session.experience.max_party_size
+    for holder, held_seats in (
+        (_("This email address"), held["seats_by_email"]),
+        (_("This phone number"), held["seats_by_phone"]),
+    ):
+        if held_seats + seats > most_seats:
+            raise ContactLimitReached(
+                ngettext(
+                    "%(holder)s already holds %(held)s seat in this session; one person may hold at most %(most)s.",
+                    "%(holder)s already holds %(held)s seats in this session; one person may hold at most %(most)s.",
+                    held_seats,
+                )
+                % {"holder": holder, "held": held_seats, "most": most_seats},
+                limit="seats_per_session",
+            )
+    most_bookings = settings.MAX_ACTIVE_BOOKINGS_PER_CONTACT
+    for holder, bookings in (
+        (_("This email address"), held["bookings_by_email"]),
+        (_("This phone number"), held["bookings_by_phone"]),
+    ):
+        if bookings >= most_bookings:
+            raise ContactLimitReached(
+                _(
+                    "%(holder)s already has %(count)s upcoming bookings, the most one person may hold at a time. "
+                    "Cancel one you no longer need, or book again after one has taken place."
+                )
+                % {"holder": holder, "count": bookings},
+                limit="upcoming_bookings",
+            )
+
+
 def price_for(session: Session, adults: int, children: int) -> Decimal:
     return session.adult_price * adults + session.child_price * children
 
@@ -170,10 +224,11 @@ def create_booking(
 ) -> tuple[Booking, bool]:
     """Book seats on a session. Returns (booking, created); a repeated idempotency key returns the first booking.
 
-    Refuses with a BookingError (and writes nothing) when the session cannot take this party.
+    Refuses with a BookingError (and writes nothing) when the session cannot take this party, or when the
+    email address or phone number already holds as much as one person may (ContactLimitReached).
     """
     now = now or timezone.now()
-    contact = _validated_contact(
+    contact = _validated_booking(
         adults=adults, children=children, name=name, email=email, phone=phone, language=language, notes=notes
     )
     fingerprint = _fingerprint(session=session_id, adults=adults, children=children, **contact)
@@ -184,6 +239,8 @@ def create_booking(
     seats = adults + children
     try:
         with transaction.atomic():
+            # The person first, then the session: every booking takes its locks in this order.
+            _lock_contact(contact["email"], contact["phone"])
             session = _lock_session(session_id)
             if idempotency_key:
                 # A retry that waited for the first request's lock finds its booking now.
@@ -193,6 +250,7 @@ def create_booking(
             _check_bookable(session, adults=adults, children=children, now=now)
             if session.seats_left < seats:
                 raise NotEnoughSeats() if session.seats_left else SoldOut()
+            _check_contact_limits(session, email=contact["email"], phone=contact["phone"], seats=seats, now=now)
             counted = Session.objects.filter(pk=session.pk, seats_taken__lte=F("capacity") - seats).update(
                 seats_taken=F("seats_taken") + seats
             )
@@ -282,6 +340,10 @@ def confirm_booking(booking_id, *, now=None) -> Booking:
             return booking
         booking.processed_at = now
         experience = booking.session.experience
+        if booking.session.status == Session.Status.CANCELLED:
+            # The session was called off before the worker got here: nothing to confirm, nobody to tell.
+            booking.save(update_fields=["processed_at"])
+            return booking
         if booking.status == Booking.Status.PENDING and not experience.requires_approval:
             booking.status = Booking.Status.CONFIRMED
             booking.confirmed_at = now
@@ -339,6 +401,54 @@ def cancel_booking(booking_id, *, by: str, now=None) -> Booking:
         if by == Booking.CancelledBy.VISITOR and not visitor_can_cancel(booking, now):
             raise CancellationClosed()
         _cancel_locked(booking, by=by, now=now)
+    return booking
+
+
+def _locked_contact_change(booking_id, *, name, email, phone, notes, now) -> tuple[Booking, dict]:
+    """Lock the new contact, the session and the booking (in the order bookings take them), and check the change."""
+    language = Booking.objects.filter(pk=booking_id).values_list("language", flat=True).get()
+    contact = _validated_contact(name=name, email=email, phone=phone, language=language, notes=notes)
+    _lock_contact(contact["email"], contact["phone"])
+    _lock_session_of(booking_id)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("session__experience").get(pk=booking_id)
+    changes_hands = contact["email"].lower() != booking.email.lower() or contact["phone"] != booking.phone
+    if changes_hands and booking.status in Booking.HOLDING_SEATS and booking.session.starts_at > now:
+        _check_contact_limits(
+            booking.session,
+            email=contact["email"],
+            phone=contact["phone"],
+            seats=booking.seats,
+            now=now,
+            excluding=booking,
+        )
+    return booking, contact
+
+
+def check_contact_change(booking_id, *, name, email, phone, notes, now=None) -> dict:
+    """The checks of change_booking_contact without the write, for a form that shows refusals before it saves.
+
+    Called inside the caller's transaction, the locks it takes are held until that transaction ends, so the
+    change_booking_contact that follows in it finds everything as checked. Returns the details as they will be stored.
+    """
+    with transaction.atomic():
+        _booking, contact = _locked_contact_change(
+            booking_id, name=name, email=email, phone=phone, notes=notes, now=now or timezone.now()
+        )
+    return contact
+
+
+def change_booking_contact(booking_id, *, name, email, phone, notes, now=None) -> Booking:
+    """Correct who a booking is for (an operator, after a phone call): checked as a new booking's details are, caps
+    per person included. Status, party and seats are never written here, so a stale form cannot undo a change."""
+    with transaction.atomic():
+        booking, contact = _locked_contact_change(
+            booking_id, name=name, email=email, phone=phone, notes=notes, now=now or timezone.now()
+        )
+        changed = [field for field in ("name", "email", "phone", "notes") if getattr(booking, field) != contact[field]]
+        for field in changed:
+            setattr(booking, field, contact[field])
+        if changed:
+            booking.save(update_fields=changed)
     return booking
 
 
@@ -444,14 +554,20 @@ class EmailSendFailed(Exception):
         super().__init__(str(error))
 
 
+def _called_off(booking: Booking) -> bool:
+    return booking.status == Booking.Status.CANCELLED or booking.session.status == Session.Status.CANCELLED
+
+
 def _backoff_seconds(attempt: int) -> int:
     return min(30 * 2 ** (attempt - 1), 3600)
 
 
 def send_outgoing_email(email_id, *, now=None) -> str:
-    """Send one outbox row at most once: claim it (pending -> sending) atomically, send, mark it sent.
+    """Send one outbox row: claim it (pending -> sending, one attempt more) atomically, send, mark it sent.
 
-    A redelivered or duplicated task finds the row already claimed or sent and does nothing.
+    A redelivered or duplicated task finds the row already claimed or sent and does nothing. A worker that dies
+    between sending and marking leaves the row "sending": the sweep gives it another attempt, so delivery is at
+    least once, at most MAX_EMAIL_ATTEMPTS times, always with the same Message-ID (emails.message_id).
     Returns "sent", "skipped", "obsolete" or "failed"; raises EmailSendFailed when a retry is scheduled.
     """
     now = now or timezone.now()
@@ -463,7 +579,7 @@ def send_outgoing_email(email_id, *, now=None) -> str:
     email = OutgoingEmail.objects.select_related(
         "booking__session__experience__village", "application__program__village"
     ).get(pk=email_id)
-    if email.kind in VOID_WHEN_CANCELLED and email.booking and email.booking.status == Booking.Status.CANCELLED:
+    if email.kind in VOID_WHEN_CANCELLED and email.booking and _called_off(email.booking):
         OutgoingEmail.objects.filter(pk=email_id).update(status=OutgoingEmail.Status.OBSOLETE)
         return "obsolete"
     try:
@@ -477,7 +593,7 @@ def send_outgoing_email(email_id, *, now=None) -> str:
     try:
         message.send()
     except (SMTPException, OSError) as error:
-        failed_for_good = email.attempts >= MAX_EMAIL_ATTEMPTS
+        failed_for_good = email.attempts >= settings.MAX_EMAIL_ATTEMPTS
         retry_in = _backoff_seconds(email.attempts)
         OutgoingEmail.objects.filter(pk=email_id).update(
             status=OutgoingEmail.Status.FAILED if failed_for_good else OutgoingEmail.Status.PENDING,
@@ -531,7 +647,22 @@ def sweep(*, now=None) -> dict:
     """Catch up on what a lost message, a dead worker or a broker outage left behind."""
     now = now or timezone.now()
     stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
-    reclaimed = stale.update(status=OutgoingEmail.Status.PENDING, next_attempt_at=now)
+    # The claim counted the attempt; the worker died in it, perhaps after the message went out.
+    stuck = "The worker stopped while sending; the message may have been delivered."
+    given_up = stale.filter(attempts__gte=settings.MAX_EMAIL_ATTEMPTS)
+    failed_ids = list(given_up.values_list("pk", flat=True))
+    if failed_ids:
+        logger.error(
+            "Emails %s failed: a worker stopped while sending each of them, %s times",
+            failed_ids,
+            settings.MAX_EMAIL_ATTEMPTS,
+        )
+        given_up.filter(pk__in=failed_ids).update(status=OutgoingEmail.Status.FAILED, last_error=stuck)
+    retried = stale.filter(attempts__lt=settings.MAX_EMAIL_ATTEMPTS)
+    retry_ids = list(retried.values_list("pk", flat=True))
+    retried.filter(pk__in=retry_ids).update(status=OutgoingEmail.Status.PENDING, next_attempt_at=now, last_error=stuck)
+    for email_id in retry_ids:
+        enqueue(SEND_EMAIL_TASK, email_id)
     unconfirmed = list(
         Booking.objects.filter(
             status=Booking.Status.PENDING, processed_at__isnull=True, created_at__lt=now - SWEEP_GRACE
@@ -546,7 +677,12 @@ def sweep(*, now=None) -> dict:
     )
     for email_id in due:
         enqueue(SEND_EMAIL_TASK, email_id)
-    return {"reclaimed": reclaimed, "confirmations": len(unconfirmed), "emails": len(due)}
+    return {
+        "reclaimed": len(retry_ids),
+        "failed": len(failed_ids),
+        "confirmations": len(unconfirmed),
+        "emails": len(due),
+    }
 
 
 # --- Residency applications
@@ -728,7 +864,7 @@ def _lock_application(application_id) -> tuple[ResidencyProgram, ResidencyApplic
     program_id = ResidencyApplication.objects.filter(pk=application_id).values_list("program_id", flat=True).first()
     if program_id is None:
         raise ResidencyApplication.DoesNotExist()
-    program = _lock_row(ResidencyProgram.objects.select_related("village"), program_id, ProgramBusy)
+    program = lock_row(ResidencyProgram.objects.select_related("village"), program_id, ProgramBusy)
     application = ResidencyApplication.objects.select_for_update(of=("self",)).get(pk=application_id)
     return program, application
 

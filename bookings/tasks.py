@@ -1,6 +1,7 @@
 """Thin Celery tasks: each takes ids, calls a service, and is safe to run twice."""
 
 from celery import shared_task
+from django.conf import settings
 
 from bookings import services
 
@@ -10,7 +11,7 @@ def confirm_booking(booking_id: int) -> None:
     services.confirm_booking(booking_id)
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=services.MAX_EMAIL_ATTEMPTS)
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=settings.MAX_EMAIL_ATTEMPTS)
 def send_email(self, email_id: int) -> str:
     try:
         return services.send_outgoing_email(email_id)

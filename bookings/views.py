@@ -14,8 +14,21 @@ from bookings.errors import BookingError, IdempotencyKeyReused
 from bookings.forms import BookingForm
 from bookings.models import Booking
 from bookings.secret_links import held_with_token, private, see_other
+from core.ratelimits import BOOKINGS, LOOKUPS, Limited, rate_limited
 from villages.models import Experience
 from villages.views import experience_detail
+
+
+def _booking_form(request, experience) -> BookingForm:
+    return BookingForm(request.POST, experience=experience, language=request.LANGUAGE_CODE)
+
+
+def _too_many_attempts(request, limited: Limited, slug, experience):
+    """The experience page again, with what the visitor typed and why nothing was booked."""
+    form = _booking_form(request, experience)
+    form.is_valid()
+    form.add_error(None, limited.message)
+    return experience_detail(request, slug, booking_form=form, status=429)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -24,7 +37,12 @@ def create(request, slug):
     if request.method != "POST":
         # Where a refused form was shown; the language switcher and a reload-as-GET land back on the page.
         return redirect(experience)
-    form = BookingForm(request.POST, experience=experience, language=request.LANGUAGE_CODE)
+    return _book(request, slug, experience)
+
+
+@rate_limited(BOOKINGS, refused=_too_many_attempts)
+def _book(request, slug, experience):
+    form = _booking_form(request, experience)
     if not form.is_valid():
         return experience_detail(request, slug, booking_form=form, status=400)
     try:
@@ -71,11 +89,13 @@ def _manage_page(request, booking: Booking, *, cancel_refused: BookingError | No
 
 
 @require_GET
+@rate_limited(LOOKUPS)
 def manage(request, reference):
     return _manage_page(request, _booking_for(reference, request.GET.get("token", "")))
 
 
 @require_POST
+@rate_limited(LOOKUPS)
 def cancel(request, reference):
     booking = _booking_for(reference, request.POST.get("token", ""))
     try:
@@ -87,6 +107,7 @@ def cancel(request, reference):
 
 
 @require_GET
+@rate_limited(LOOKUPS)
 def calendar(request, reference):
     booking = _booking_for(reference, request.GET.get("token", ""))
     from bookings.emails import booking_calendar  # written alongside the emails; imported when asked for

@@ -1,6 +1,7 @@
 """Reading settings from the environment, with one meaning for "true" everywhere."""
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -29,3 +30,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+RATE = re.compile(r"^([1-9][0-9]*)/([smhd])$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit as N/PERIOD, PERIOD one of s, m, h, d (e.g. 10/h)."""
+    raw = os.environ.get(name, default).strip()
+    if not RATE.match(raw):
+        raise ImproperlyConfigured(f"{name} must look like 10/h (a number, a slash, and s, m, h or d), not {raw!r}")
+    return raw

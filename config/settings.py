@@ -1,5 +1,6 @@
 """Settings, all from the environment (documented in README.md)."""
 
+from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",  # admin sign-in lockout
+    "django_ratelimit",  # its system checks of the cache the rate limits count in
     "villages",
     "bookings",
 ]
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with its page; last, as axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,6 +99,12 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Axes first: it refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -151,8 +161,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Behind a proxy, the client's address is the proxy's X-Forwarded-For (core.ratelimits.client_ip) and HTTPS is its
+# X-Forwarded-Proto; never trusted otherwise, since anyone can send those headers.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "0" if DEBUG else "3600"))
+# A load balancer probes /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -200,6 +215,60 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "bookings.tasks.sweep", "schedule": 30.0},
     "queue-reminders": {"task": "bookings.tasks.queue_reminders", "schedule": 600.0},
 }
+# Each worker writes "alive" into the shared cache this often; /healthz calls the worker silent after 2 minutes.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30, minimum=1)
+WORKER_SILENT_AFTER_SECONDS = 120
+OUTBOX_LATE_AFTER_SECONDS = 300
+
+# --- Email delivery: at least once, at most this many attempts per email (a worker that died mid-send counts).
+MAX_EMAIL_ATTEMPTS = env_int("MAX_EMAIL_ATTEMPTS", 5, minimum=1)
+
+# --- The cache every process shares: rate-limit counters and the workers' heartbeat. Redis when REDIS_URL is set;
+# otherwise files under var/cache/, which runserver and the worker of `make run` both see.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "villages",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# --- Limits against abuse. Per client address (core.ratelimits), counted in the shared cache; N/PERIOD, PERIOD s, m,
+# h or d. Caps per person (email, phone) live in the booking service.
+RATE_LIMITS_ON = env_bool("RATE_LIMITS", True)
+RATE_LIMIT_BOOKINGS = env_rate("RATE_LIMIT_BOOKINGS", "10/h")
+RATE_LIMIT_APPLICATIONS = env_rate("RATE_LIMIT_APPLICATIONS", "3/h")
+RATE_LIMIT_LOOKUPS = env_rate("RATE_LIMIT_LOOKUPS", "60/m")
+RATELIMIT_FAIL_OPEN = True  # a cache outage counts nothing and refuses nothing (core.ratelimits.exceeded)
+MAX_ACTIVE_BOOKINGS_PER_CONTACT = env_int("MAX_ACTIVE_BOOKINGS_PER_CONTACT", 5, minimum=1)
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit names only django-redis among Redis caches; Django's own RedisCache increments atomically too.
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # The file cache of `make run` counts without atomic increments: near enough on one laptop, never production's.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# Admin sign-in (django-axes): after AXES_FAILURE_LIMIT failures for one username from one address, that pair is
+# refused, the right password too, for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.ratelimits.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.signin.locked_out"
+AXES_VERBOSE = False  # lockouts are still logged (a warning each), without the start-up banner
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (they are the lock); successful sign-ins are not recorded
 
 # --- API
 REST_FRAMEWORK = {
@@ -208,6 +277,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    # The API is anonymous: no request is authenticated, so no answer depends on a password (no Basic auth oracle).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_RATES": {},
 }

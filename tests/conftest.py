@@ -36,6 +36,31 @@ def isolated_files(settings, tmp_path):
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
 
 
+def clear_shared_cache():
+    """Rate-limit counts and the workers' heartbeat go: on Redis only this site's keys (the broker shares the
+    database), elsewhere the whole cache."""
+    from django.core.cache import cache
+
+    if settings.REDIS_URL:
+        import redis
+
+        client = cache._cache.get_client(write=True)
+        try:
+            keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+            if keys:
+                client.delete(*keys)
+        except redis.RedisError:
+            return  # no Redis here: the tests that need it skip (or fail under CI) on their own
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts as a fresh deployment would: nobody rate-limited yet, no worker heard from."""
+    clear_shared_cache()
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in Chinese, whatever language the previous test's last request left active."""
@@ -59,14 +84,30 @@ def redis_url():
 
 
 @pytest.fixture
-def worker(redis_url, tmp_path):
-    """A real Celery worker (tests/worker.py) on the shared PostgreSQL test database and the Redis broker."""
+def start_worker(redis_url, tmp_path):
+    """Starts real Celery workers (tests/worker.py) on the shared PostgreSQL test database and the Redis broker,
+    with settings of their own; each is stopped after the test."""
     from django.db import connection
 
     from tests.worker import Worker
 
     if connection.vendor != "postgresql":
         service_missing("worker tests share the test database with a subprocess: set DATABASE_URL to PostgreSQL")
-    running = Worker(mail_dir=tmp_path / "mail", log_path=tmp_path / "worker.log").start()
-    yield running
-    running.stop()
+    started = []
+
+    def start(*, pool="solo", **environment):
+        worker = Worker(
+            mail_dir=tmp_path / "mail", log_path=tmp_path / f"worker-{len(started)}.log", pool=pool, **environment
+        )
+        started.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def worker(start_worker):
+    """A real Celery worker as production runs it."""
+    return start_worker()

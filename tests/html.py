@@ -80,3 +80,58 @@ class Rows(HTMLParser):
         matches = [row for row in self.rows if any(text in cell for cell in row)]
         assert len(matches) == 1, (text, self.rows)
         return matches[0]
+
+
+class FormFields(HTMLParser):
+    """What a browser would send for the form with the given id, as it stands on the page: [(name, value), …]."""
+
+    def __init__(self, html: str, form_id: str):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self.select: str | None = None
+        self.textarea: str | None = None
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self.inside = attributes.get("id") == self.form_id
+        if not self.inside or "name" not in attributes and tag not in {"option"}:
+            return
+        name = attributes.get("name")
+        if tag == "input":
+            kind = attributes.get("type", "text")
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attributes:
+                return
+            self.fields.append((name, attributes.get("value") or ("on" if kind in {"checkbox", "radio"} else "")))
+        elif tag == "select":
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attributes:
+            self.fields.append((self.select, attributes.get("value", "")))
+        elif tag == "textarea":
+            self.textarea, self.text = name, []
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            self.fields.append((self.textarea, "".join(self.text).removeprefix("\n")))
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.text.append(data)
+
+    def as_dict(self) -> dict[str, str | list[str]]:
+        """For Django's test client: a name sent twice becomes a list."""
+        values: dict[str, list[str]] = {}
+        for name, value in self.fields:
+            values.setdefault(name, []).append(value)
+        return {name: value[0] if len(value) == 1 else value for name, value in values.items()}

@@ -26,10 +26,14 @@ def database_url_of_test_database() -> str:
 class Worker:
     """`celery -A config worker` as production runs it, with emails written to files in `mail_dir`."""
 
-    def __init__(self, mail_dir: Path, log_path: Path):
+    def __init__(self, mail_dir: Path, log_path: Path, *, pool: str = "solo", **environment: str):
+        """`pool`: solo runs tasks in the worker process itself, prefork in a child that the worker replaces if it
+        dies; `environment`: settings of the worker's own (e.g. EMAIL_BACKEND, MAX_EMAIL_ATTEMPTS)."""
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.mail_dir = mail_dir
         self.log_path = log_path
+        self.pool = pool
+        self.extra_environment = environment
         self.process = None
 
     def environment(self) -> dict:
@@ -43,6 +47,7 @@ class Worker:
             SITE_URL=settings.SITE_URL,
             VAR_DIR=str(self.mail_dir.parent / "var"),
         )
+        env.update(self.extra_environment)
         return env
 
     def start(self, timeout: float = 30) -> "Worker":
@@ -57,7 +62,9 @@ class Worker:
                 "config",
                 "worker",
                 "-P",
-                "solo",
+                self.pool,
+                "--concurrency",
+                "1",
                 "-n",
                 self.name,
                 "--without-gossip",

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from villages import scheduling
-from villages.admin_base import VillageScopedAdmin, VillageScopedInlineMixin
-from villages.forms import ExperienceAdminForm
+from villages.admin_base import SavesChangedFieldsOnly, VillageScopedAdmin, VillageScopedInlineMixin
+from villages.forms import ExperienceAdminForm, ResidencyProgramAdminForm, SessionAdminForm
 from villages.images import thumbnail_name
 from villages.models import (
     District,
@@ -80,14 +80,14 @@ class PublishActionsMixin:
 
 
 @admin.register(District)
-class DistrictAdmin(TranslationAdmin):
+class DistrictAdmin(SavesChangedFieldsOnly, TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_zh_hans", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(Town)
-class TownAdmin(TranslationAdmin):
+class TownAdmin(SavesChangedFieldsOnly, TranslationAdmin):
     list_display = ["name", "district", "slug"]
     list_filter = ["district"]
     search_fields = ["name_zh_hans", "name_en", "slug"]
@@ -95,7 +95,7 @@ class TownAdmin(TranslationAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin):
+class OrganisationAdmin(SavesChangedFieldsOnly, TranslationAdmin):
     list_display = ["name", "short_name", "website"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name_zh_hans", "name_en", "short_name_zh_hans", "short_name_en"]
@@ -103,7 +103,7 @@ class OrganisationAdmin(TranslationAdmin):
 
 
 @admin.register(Honour)
-class HonourAdmin(TranslationAdmin):
+class HonourAdmin(SavesChangedFieldsOnly, TranslationAdmin):
     list_display = ["title", "slug"]
     search_fields = ["title_zh_hans", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
@@ -180,9 +180,22 @@ class ExperienceImageInline(VillageScopedInlineMixin, TranslationTabularInline):
 
 
 class SessionInline(VillageScopedInlineMixin, admin.TabularInline):
+    """Sessions to plan and price here; seats sold and the status are shown, never written: a session is called
+    off only by the cancel action of the session list, which cancels its bookings and emails every visitor."""
+
     model = Session
+    form = SessionAdminForm
     extra = 0
-    fields = ["starts_at", "ends_at", "capacity", "adult_price_override", "child_price_override", "status"]
+    fields = [
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "seats_taken",
+        "adult_price_override",
+        "child_price_override",
+        "status",
+    ]
+    readonly_fields = ["seats_taken", "status"]
     ordering = ["starts_at"]
     show_change_link = True
 
@@ -313,6 +326,8 @@ class ExperienceAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin)
 
 @admin.register(Session)
 class SessionAdmin(VillageScopedAdmin):
+    form = SessionAdminForm
+    readonly_fields = ["seats_taken", "status"]
     list_display = ["experience", "starts_at", "ends_at", "capacity", "status"]
     list_filter = [
         "status",
@@ -327,6 +342,7 @@ class SessionAdmin(VillageScopedAdmin):
 
 @admin.register(ResidencyProgram)
 class ResidencyProgramAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin):
+    form = ResidencyProgramAdminForm
     list_display = [
         "name",
         "village",
@@ -367,7 +383,7 @@ class ResidencyProgramAdmin(PublishActionsMixin, VillageScopedAdmin, Translation
 
 
 @admin.register(VillageMembership)
-class VillageMembershipAdmin(admin.ModelAdmin):
+class VillageMembershipAdmin(SavesChangedFieldsOnly, admin.ModelAdmin):
     """Platform admins decide who operates which village; operators do not see this."""
 
     list_display = ["user", "village", "role", "created_at"]

@@ -24,6 +24,7 @@ from bookings import services
 from bookings.api.serializers import BookedVillageSerializer, ManageUrlField, messages, text
 from bookings.api.views import (
     RETRY_AFTER_HEADER,
+    TOO_MANY_REQUESTS,
     UnreadableBodyIsParseError,
     detail_response,
     error_response,
@@ -32,6 +33,7 @@ from bookings.api.views import (
 from bookings.errors import BookingError
 from bookings.models import ResidencyApplication
 from bookings.secret_links import REFERENCE, held_with_token
+from core.ratelimits import APPLICATIONS, LOOKUPS, AddressRateLimit
 from villages.api.serializers import ReadOnlyModelSerializer
 from villages.models import ResidencyProgram
 
@@ -202,6 +204,7 @@ APPLICATION_NOT_FOUND = detail_response(
             "applications are those of /api/v1/residency-programs/ with `applications_open`."
         ),
         request={"multipart/form-data": NewApplicationSerializer},
+        parameters=[RETRY_AFTER_HEADER],
         responses={
             201: OpenApiResponse(response=ApplicationCreatedSerializer, description=_("Application received.")),
             400: OpenApiResponse(
@@ -209,13 +212,14 @@ APPLICATION_NOT_FOUND = detail_response(
                 description=_("The application cannot be taken as sent; the body names each field at fault."),
             ),
             415: detail_response(_("The body is not multipart/form-data.")),
+            429: TOO_MANY_REQUESTS,
         },
     ),
     retrieve=extend_schema(
         summary=_("An application, for the holder of its token"),
         description=_("A wrong or missing token answers the same 404 as a reference that does not exist."),
-        parameters=[APPLICATION_REFERENCE, APPLICATION_TOKEN],
-        responses={200: ApplicationSerializer, 404: APPLICATION_NOT_FOUND},
+        parameters=[APPLICATION_REFERENCE, APPLICATION_TOKEN, RETRY_AFTER_HEADER],
+        responses={200: ApplicationSerializer, 404: APPLICATION_NOT_FOUND, 429: TOO_MANY_REQUESTS},
     ),
     withdraw=extend_schema(
         summary=_("Withdraw an application"),
@@ -229,6 +233,7 @@ APPLICATION_NOT_FOUND = detail_response(
             200: ApplicationSerializer,
             404: APPLICATION_NOT_FOUND,
             409: detail_response(_("The application has been decided and can no longer be withdrawn.")),
+            429: TOO_MANY_REQUESTS,
             503: detail_response(
                 _("The village is saving a decision on this programme; retry after Retry-After seconds.")
             ),
@@ -240,6 +245,8 @@ class ResidencyApplicationViewSet(UnreadableBodyIsParseError, viewsets.GenericVi
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [AddressRateLimit]
+    rate_limits = {"create": APPLICATIONS, "retrieve": LOOKUPS, "withdraw": LOOKUPS}
     parser_classes = [MultiPartParser, FormParser]
     lookup_field = "reference"
     lookup_value_regex = r"[^/]+"  # anything malformed reaches get_object, and gets the same JSON 404

@@ -32,6 +32,7 @@ from bookings.api.serializers import (
 from bookings.errors import BookingError, SessionBusy
 from bookings.models import Booking
 from bookings.secret_links import REFERENCE, held_with_token
+from core.ratelimits import BOOKINGS, LOOKUPS, AddressRateLimit
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,100}")
@@ -126,10 +127,13 @@ RETRY_AFTER_HEADER = OpenApiParameter(
     "Retry-After",
     location=OpenApiParameter.HEADER,
     type=OpenApiTypes.INT,
-    response=[503],
+    response=[429, 503],
     description=_("Seconds to wait before trying again."),
 )
 NOT_FOUND = detail_response(_("No booking with this reference and token (the answer does not say which is wrong)."))
+TOO_MANY_REQUESTS = detail_response(
+    _("Too many requests of this kind from the client's address; retry after Retry-After seconds.")
+)
 
 
 @extend_schema_view(
@@ -151,17 +155,23 @@ NOT_FOUND = detail_response(_("No booking with this reference and token (the ans
                 response=BookingRequestErrorSerializer,
                 description=_("The booking cannot be made as asked; the body names each field at fault."),
             ),
-            409: detail_response(_("The session is sold out, or has fewer seats left than asked for.")),
+            409: detail_response(
+                _(
+                    "The session is sold out, or has fewer seats left than asked for, or the email address or phone "
+                    "number already holds as much as one person may (`limit` says which)."
+                )
+            ),
             415: detail_response(_("The body is not JSON.")),
             422: detail_response(_("The Idempotency-Key was already used for a different request.")),
+            429: TOO_MANY_REQUESTS,
             503: detail_response(_("Many people are booking this session right now; retry after Retry-After seconds.")),
         },
     ),
     retrieve=extend_schema(
         summary=_("A booking, for the holder of its token"),
         description=_("A wrong or missing token answers the same 404 as a reference that does not exist."),
-        parameters=[REFERENCE_PARAMETER, TOKEN_PARAMETER],
-        responses={200: BookingSerializer, 404: NOT_FOUND},
+        parameters=[REFERENCE_PARAMETER, TOKEN_PARAMETER, RETRY_AFTER_HEADER],
+        responses={200: BookingSerializer, 404: NOT_FOUND, 429: TOO_MANY_REQUESTS},
     ),
     cancel=extend_schema(
         summary=_("Cancel a booking"),
@@ -169,11 +179,12 @@ NOT_FOUND = detail_response(_("No booking with this reference and token (the ans
             "Gives the seats back at once. Cancelling a cancelled booking answers 200 again. "
             "Once the experience's cancellation window has closed, only the village can cancel."
         ),
-        parameters=[REFERENCE_PARAMETER, TOKEN_PARAMETER],
+        parameters=[REFERENCE_PARAMETER, TOKEN_PARAMETER, RETRY_AFTER_HEADER],
         request=None,
         responses={
             200: BookingCancelledSerializer,
             404: NOT_FOUND,
+            429: TOO_MANY_REQUESTS,
             409: detail_response(
                 _("Too late to cancel online, or the booking is past cancelling (checked in, no-show).")
             ),
@@ -185,6 +196,8 @@ class BookingViewSet(UnreadableBodyIsParseError, viewsets.GenericViewSet):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [AddressRateLimit]
+    rate_limits = {"create": BOOKINGS, "retrieve": LOOKUPS, "cancel": LOOKUPS}
     parser_classes = [JSONBodyParser]
     lookup_field = "reference"
     lookup_value_regex = r"[^/]+"  # anything malformed reaches get_object, and gets the same JSON 404

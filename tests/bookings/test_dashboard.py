@@ -20,6 +20,7 @@ from tests.factories import (
     VillageFactory,
     make_application,
     make_operator,
+    new_contact,
 )
 from tests.html import Rows
 from villages.models import Session
@@ -27,7 +28,6 @@ from villages.models import Session
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CONTACT = {"email": "visitor@example.com", "phone": "13800138000", "language": "zh-hans"}
 
 
 def later_today(now=None) -> datetime:
@@ -45,7 +45,7 @@ def book(session, adults, name, children=0):
         children=children,
         name=name,
         now=session.starts_at - timedelta(hours=2),
-        **CONTACT,
+        **new_contact(),
     )
     return booking
 

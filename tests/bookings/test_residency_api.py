@@ -134,7 +134,8 @@ def test_an_anonymous_client_needs_no_csrf_token_even_with_a_logged_in_session(p
     assert post(client, form(program, email="second@example.com")).status_code == 201
 
 
-def test_the_language_is_the_requests_unless_the_client_names_one(client, program):
+def test_the_language_is_the_requests_unless_the_client_names_one(client, program, settings):
+    settings.RATE_LIMIT_APPLICATIONS = "4/h"  # four applications from one address
     english = post(client, form(program, email="en@example.com", language=OMIT), language="en")
     default = post(client, form(program, email="default@example.com", language=OMIT))
     chinese = post(client, form(program, email="zh@example.com", language=OMIT), language="zh-hans")

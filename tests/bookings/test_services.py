@@ -1,5 +1,6 @@
 """The booking rules, through the one service every surface uses."""
 
+import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -242,7 +243,7 @@ def test_an_unreachable_mail_server_is_retried_with_backoff_then_marked_failed(b
     email = booking.emails.get(kind=OutgoingEmail.Kind.BOOKING_CONFIRMED)
     now = timezone.now()
     delays = []
-    for attempt in range(1, services.MAX_EMAIL_ATTEMPTS):
+    for attempt in range(1, settings.MAX_EMAIL_ATTEMPTS):
         with pytest.raises(services.EmailSendFailed) as raised:
             services.send_outgoing_email(email.pk, now=now)
         delays.append(raised.value.retry_in)
@@ -281,3 +282,68 @@ def test_a_confirmation_still_queued_when_the_visitor_cancels_is_dropped_not_sen
     assert services.send_outgoing_email(confirmation.pk) == "obsolete"
     assert services.send_outgoing_email(cancellation.pk) == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_a_claim_left_by_a_dead_worker_counts_as_an_attempt_and_the_last_one_fails_the_email(
+    bookable_session, visitor, settings
+):
+    settings.MAX_EMAIL_ATTEMPTS = 2
+    booking = book(bookable_session, visitor)
+    services.confirm_booking(booking.pk)
+    email = booking.emails.get(kind=OutgoingEmail.Kind.BOOKING_CONFIRMED)
+    claimed = timezone.now()
+    for attempt in (1, 2):
+        # The worker claims the row (an attempt) and dies before it can say how the send went.
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            status=OutgoingEmail.Status.SENDING, claimed_at=claimed, attempts=attempt
+        )
+        swept = services.sweep(now=claimed + services.STALE_CLAIM + timedelta(seconds=1))
+        email.refresh_from_db()
+        if attempt == 1:
+            assert swept["reclaimed"] == 1 and email.status == OutgoingEmail.Status.PENDING
+    assert swept["failed"] == 1
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.FAILED, 2)
+    assert "may have been delivered" in email.last_error
+
+
+def test_a_session_called_off_before_the_worker_confirms_gets_no_confirmation(bookable_session, visitor):
+    booking = book(bookable_session, visitor)
+    Session.objects.filter(pk=bookable_session.pk).update(status=Session.Status.CANCELLED)
+
+    services.confirm_booking(booking.pk)
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.PENDING and booking.processed_at is not None
+    assert not booking.emails.exists()
+
+
+def test_a_confirmation_queued_before_its_session_was_called_off_is_dropped(bookable_session, visitor, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    booking = book(bookable_session, visitor)
+    services.confirm_booking(booking.pk)
+    Session.objects.filter(pk=bookable_session.pk).update(status=Session.Status.CANCELLED)
+    confirmation = booking.emails.get(kind=OutgoingEmail.Kind.BOOKING_CONFIRMED)
+
+    assert services.send_outgoing_email(confirmation.pk) == "obsolete"
+    assert mail.outbox == []
+
+
+def test_every_attempt_at_an_email_carries_the_same_message_id(bookable_session, visitor, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    booking = book(bookable_session, visitor)
+    services.confirm_booking(booking.pk)
+    confirmation = booking.emails.get(kind=OutgoingEmail.Kind.BOOKING_CONFIRMED)
+    assert services.send_outgoing_email(confirmation.pk) == "sent"
+    OutgoingEmail.objects.filter(pk=confirmation.pk).update(status=OutgoingEmail.Status.PENDING)
+    assert services.send_outgoing_email(confirmation.pk) == "sent"
+
+    first, second = (message.message()["Message-ID"] for message in mail.outbox)
+    assert first == second
+    assert re.fullmatch(r"<outbox-\d+-\d{20}@localhost>", first)
+    other = booking.emails.get(kind=OutgoingEmail.Kind.OPERATOR_NEW_BOOKING)
+    services.send_outgoing_email(other.pk)
+    assert mail.outbox[-1].message()["Message-ID"] != first

@@ -1,8 +1,10 @@
 """Bookings confirmed by a real Celery worker over a real Redis broker, on the shared PostgreSQL test database."""
 
+import re
 import time
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from bookings import services
@@ -93,3 +95,40 @@ def test_the_worker_sends_an_applicant_one_email_per_step_and_the_village_its_no
     assert "See you in March!" in accepted
     time.sleep(1)
     assert len(worker.messages_to("nomad@example.com")) == 2
+
+
+def message_ids(messages: list[str]) -> set[str]:
+    return {re.search(r"^Message-ID: (.+)$", message, re.MULTILINE).group(1) for message in messages}
+
+
+def test_an_email_whose_worker_dies_after_delivering_is_sent_again_with_the_same_message_id_then_failed(
+    start_worker, bookable_session, settings
+):
+    settings.MAX_EMAIL_ATTEMPTS = 3
+    worker = start_worker(pool="prefork", EMAIL_BACKEND="tests.crashing_email.DeliverThenDie", MAX_EMAIL_ATTEMPTS="3")
+    booking, _created = services.create_booking(
+        session_id=bookable_session.pk,
+        adults=1,
+        name="Alex",
+        email="alex@example.com",
+        phone="13800138000",
+        language="en",
+    )
+    confirmation = lambda: OutgoingEmail.objects.get(booking=booking, kind=OutgoingEmail.Kind.BOOKING_CONFIRMED)  # noqa: E731
+    for attempt in range(1, 4):
+        worker.wait_for_messages("alex@example.com", count=attempt)
+        wait_until(lambda attempt=attempt: confirmation().attempts == attempt)
+        assert confirmation().status == OutgoingEmail.Status.SENDING  # delivered, but the worker died before marking
+        # The claim is as old as a dead worker's: what three minutes of waiting would make it.
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING).update(
+            claimed_at=F("claimed_at") - services.STALE_CLAIM * 2
+        )
+        services.sweep()
+
+    email = confirmation()
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.FAILED, 3)
+    assert "may have been delivered" in email.last_error
+    time.sleep(1)
+    copies = worker.messages_to("alex@example.com")
+    assert len(copies) == 3
+    assert len(message_ids(copies)) == 1  # one Message-ID: a mail client shows one email
