@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -157,24 +157,31 @@ def _lock_contact(email: str, phone: str) -> None:
     lock_keys(f"booking-contact:email:{email.lower()}", f"booking-contact:phone:{phone}", busy=SessionBusy)
 
 
-def _check_contact_limits(session: Session, *, email: str, phone: str, seats: int, now, excluding=None) -> None:
-    """The caps per person: at most the experience's per-booking maximum of seats in one session, and at most
-    MAX_ACTIVE_BOOKINGS_PER_CONTACT bookings of sessions still to come, for one email (any letter case) and for
-    one phone number (E.164) alike. Runs under _lock_contact."""
-    by_email, by_phone = Q(email__iexact=email), Q(phone=phone)
-    seats_held = F("adults") + F("children")
-    this_session, upcoming = Q(session=session), Q(session__starts_at__gt=now)
-    held = (
-        Booking.objects.filter(by_email | by_phone, status__in=Booking.HOLDING_SEATS)
-        .exclude(pk=getattr(excluding, "pk", None))
-        .aggregate(
-            seats_by_email=Sum(seats_held, filter=this_session & by_email, default=0),
-            seats_by_phone=Sum(seats_held, filter=this_session & by_phone, default=0),
-            bookings_by_email=Count("pk", filter=upcoming & by_email),
-            bookings_by_phone=Count("pk", filter=upcoming & by_phone),
-        )
+def _held_by_contact(session_id, *, email: str, phone: str, now, excluding_id=None) -> dict:
+    """What one email (any letter case) and one phone number (E.164) hold now: seats in this session, and bookings
+    of sessions still to come. Read under _lock_contact and before the session's lock, which it need not hold up:
+    only this person's own bookings, serialised by that lock, can raise these numbers. A handful of rows (the caps
+    keep it so), added up here rather than by a query with four filtered aggregates that costs more to build."""
+    holdings = (
+        Booking.objects.filter(Q(email__iexact=email) | Q(phone=phone), status__in=Booking.HOLDING_SEATS)
+        .filter(Q(session_id=session_id) | Q(session__starts_at__gt=now))
+        .values_list("email", "phone", "session_id", "adults", "children", "session__starts_at")
     )
-    most_seats = session.experience.max_party_size
+    if excluding_id is not None:
+        holdings = holdings.exclude(pk=excluding_id)
+    held = {"seats_by_email": 0, "seats_by_phone": 0, "bookings_by_email": 0, "bookings_by_phone": 0}
+    for held_email, held_phone, held_session_id, adults, children, starts_at in holdings:
+        for holder, same in (("email", held_email.upper() == email.upper()), ("phone", held_phone == phone)):
+            if same and held_session_id == session_id:
+                held[f"seats_by_{holder}"] += adults + children
+            if same and starts_at > now:
+                held[f"bookings_by_{holder}"] += 1
+    return held
+
+
+def _check_contact_limits(held: dict, *, most_seats: int, seats: int) -> None:
+    """The caps per person: at most the experience's per-booking maximum of seats in one session, and at most
+    MAX_ACTIVE_BOOKINGS_PER_CONTACT bookings of sessions still to come, for an email and a phone number alike."""
     for holder, held_seats in (
         (_("This email address"), held["seats_by_email"]),
         (_("This phone number"), held["seats_by_phone"]),
@@ -241,6 +248,7 @@ def create_booking(
         with transaction.atomic():
             # The person first, then the session: every booking takes its locks in this order.
             _lock_contact(contact["email"], contact["phone"])
+            held = _held_by_contact(session_id, email=contact["email"], phone=contact["phone"], now=now)
             session = _lock_session(session_id)
             if idempotency_key:
                 # A retry that waited for the first request's lock finds its booking now.
@@ -250,7 +258,7 @@ def create_booking(
             _check_bookable(session, adults=adults, children=children, now=now)
             if session.seats_left < seats:
                 raise NotEnoughSeats() if session.seats_left else SoldOut()
-            _check_contact_limits(session, email=contact["email"], phone=contact["phone"], seats=seats, now=now)
+            _check_contact_limits(held, most_seats=session.experience.max_party_size, seats=seats)
             counted = Session.objects.filter(pk=session.pk, seats_taken__lte=F("capacity") - seats).update(
                 seats_taken=F("seats_taken") + seats
             )
@@ -406,21 +414,17 @@ def cancel_booking(booking_id, *, by: str, now=None) -> Booking:
 
 def _locked_contact_change(booking_id, *, name, email, phone, notes, now) -> tuple[Booking, dict]:
     """Lock the new contact, the session and the booking (in the order bookings take them), and check the change."""
-    language = Booking.objects.filter(pk=booking_id).values_list("language", flat=True).get()
+    language, session_id = Booking.objects.filter(pk=booking_id).values_list("language", "session_id").get()
     contact = _validated_contact(name=name, email=email, phone=phone, language=language, notes=notes)
     _lock_contact(contact["email"], contact["phone"])
+    held = _held_by_contact(
+        session_id, email=contact["email"], phone=contact["phone"], now=now, excluding_id=booking_id
+    )
     _lock_session_of(booking_id)
     booking = Booking.objects.select_for_update(of=("self",)).select_related("session__experience").get(pk=booking_id)
     changes_hands = contact["email"].lower() != booking.email.lower() or contact["phone"] != booking.phone
     if changes_hands and booking.status in Booking.HOLDING_SEATS and booking.session.starts_at > now:
-        _check_contact_limits(
-            booking.session,
-            email=contact["email"],
-            phone=contact["phone"],
-            seats=booking.seats,
-            now=now,
-            excluding=booking,
-        )
+        _check_contact_limits(held, most_seats=booking.session.experience.max_party_size, seats=booking.seats)
     return booking, contact
 
 
