@@ -154,7 +154,7 @@ def _check_bookable(session: Session, *, adults: int, children: int, now) -> Non
 def _lock_contact(email: str, phone: str) -> None:
     """Serialise the bookings of one person (by email and by phone), whichever sessions they are for, so that two
     requests at once cannot both pass the caps below."""
-    lock_keys(f"booking-contact:email:{email.lower()}", f"booking-contact:phone:{phone}", busy=SessionBusy)
+    lock_keys(f"booking-contact:email:{email.upper()}", f"booking-contact:phone:{phone}", busy=SessionBusy)
 
 
 def _held_by_contact(session_id, *, email: str, phone: str, now, excluding_id=None) -> dict:
@@ -422,7 +422,7 @@ def _locked_contact_change(booking_id, *, name, email, phone, notes, now) -> tup
     )
     _lock_session_of(booking_id)
     booking = Booking.objects.select_for_update(of=("self",)).select_related("session__experience").get(pk=booking_id)
-    changes_hands = contact["email"].lower() != booking.email.lower() or contact["phone"] != booking.phone
+    changes_hands = contact["email"].upper() != booking.email.upper() or contact["phone"] != booking.phone
     if changes_hands and booking.status in Booking.HOLDING_SEATS and booking.session.starts_at > now:
         _check_contact_limits(held, most_seats=booking.session.experience.max_party_size, seats=booking.seats)
     return booking, contact
