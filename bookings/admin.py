@@ -1,34 +1,27 @@
+"""Bookings in the admin: each village's bookings with their actions (approve, cancel, check in, no-show, CSV
+export), the check-in page, and on each session's page its bookings and the action that calls sessions off."""
+
 import csv
-import logging
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bookings import services
-from bookings.countries import country_name
 from bookings.errors import BookingError
-from bookings.models import Booking, OutgoingEmail, ResidencyApplication
-from villages.admin import SessionAdmin
+from bookings.models import Booking
+from core.timezones import SHANGHAI
+from outbox.admin import OutgoingEmailInline
+from villages.admin import add_to_session_admin
 from villages.admin_base import VillageScopedAdmin
-from villages.models import ResidencyProgram, Session
-from villages.scoping import scoped_for
 
-logger = logging.getLogger(__name__)
-
-VILLAGE_TZ = ZoneInfo("Asia/Shanghai")
 # A cell starting with one of these is a formula to Excel: exported free text gets a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,17 +31,6 @@ def party(booking) -> str:
         "adults": booking.adults,
         "children": booking.children,
     }
-
-
-class OutgoingEmailInline(admin.TabularInline):
-    model = OutgoingEmail
-    extra = 0
-    can_delete = False
-    fields = ["kind", "recipient", "status", "attempts", "sent_at", "last_error"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class SessionDayFilter(admin.SimpleListFilter):
@@ -66,7 +48,7 @@ class SessionDayFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localtime(timezone.now(), VILLAGE_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = timezone.localtime(timezone.now(), SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
         day = timedelta(days=1)
         ranges = {
             "today": (today, today + day),
@@ -240,7 +222,7 @@ class BookingAdmin(VillageScopedAdmin):
     @admin.action(description=_("Export selected to CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         """UTF-8 with a BOM, so Excel shows the Chinese names; only the selected bookings the user may see."""
-        today = timezone.localdate(timezone.now(), VILLAGE_TZ)
+        today = timezone.localdate(timezone.now(), SHANGHAI)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="bookings-{today:%Y%m%d}.csv"'
         response.write("\ufeff")
@@ -252,7 +234,7 @@ class BookingAdmin(VillageScopedAdmin):
             writer.writerow(
                 [
                     booking.reference,
-                    f"{timezone.localtime(booking.session.starts_at, VILLAGE_TZ):%Y-%m-%d %H:%M}",
+                    f"{timezone.localtime(booking.session.starts_at, SHANGHAI):%Y-%m-%d %H:%M}",
                     _spreadsheet_safe(experience.title),
                     _spreadsheet_safe(experience.village.name),
                     booking.adults,
@@ -329,402 +311,24 @@ class BookingInline(admin.TabularInline):
         return False
 
 
-admin.site.unregister(Session)
-
-
-@admin.register(Session)
-class SessionWithBookingsAdmin(SessionAdmin):
-    list_display = ["experience", "starts_at", "ends_at", "capacity", "seats_sold", "seats_left", "status"]
-    # Calling a session off cancels its bookings and emails the visitors: only the action below does that (the
-    # status is read-only on every form, SessionAdmin.readonly_fields).
-    inlines = [*SessionAdmin.inlines, BookingInline]
-    actions = ["cancel_sessions"]
-
-    @admin.display(description=_("seats sold"), ordering="seats_taken")
-    def seats_sold(self, session):
-        return session.seats_taken
-
-    @admin.display(description=_("seats left"))
-    def seats_left(self, session):
-        return session.seats_left
-
-    @admin.action(description=_("Cancel selected sessions (visitors are emailed)"), permissions=["change"])
-    def cancel_sessions(self, request, queryset):
-        done = 0
-        for session in queryset:
-            try:
-                _session, cancelled = services.cancel_session(session.pk)
-            except BookingError as error:
-                self.message_user(request, f"{session}: {error.message}", messages.WARNING)
-                continue
-            done += 1
-            self.log_change(
-                request,
-                session,
-                gettext("Cancelled the session and its %(count)s booking(s); the visitors are emailed.")
-                % {"count": len(cancelled)},
-            )
-        self.message_user(request, gettext("%(count)s session(s) cancelled.") % {"count": done}, messages.SUCCESS)
-
-
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(VillageScopedAdmin):
-    list_display = ["kind", "recipient", "booking", "application", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "kind"]
-    search_fields = ["recipient", "booking__reference", "application__reference"]
-    list_select_related = ["booking", "application"]
-    readonly_fields = [
-        "kind",
-        "booking",
-        "application",
-        "recipient",
-        "language",
-        "status",
-        "attempts",
-        "last_error",
-        "created_at",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-    ]
-    actions = ["send_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Send failed emails again"))
-    def send_again(self, request, queryset):
-        count = services.retry_failed_emails(queryset.values_list("pk", flat=True))
-        self.message_user(request, _("%(count)s email(s) queued again.") % {"count": count}, messages.SUCCESS)
-
-
-class DecisionForm(forms.Form):
-    """The optional message of the decision page; the decision itself is the action that was chosen."""
-
-    message = forms.CharField(
-        label=_("Message to the applicants"),
-        required=False,
-        max_length=services.MAX_DECISION_MESSAGE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        help_text=_(
-            "Optional. Sent with the decision email to every selected applicant, so write it for all of them. "
-            "Leave it empty to send the standard email only."
-        ),
-    )
-
-
-Decision = ResidencyApplication.Status
-
-# What the decision page and its messages say for each decision the actions can take.
-DECISIONS = {
-    Decision.ACCEPTED: {
-        "title": _("Accept residency applications"),
-        "intro": _(
-            "The applicants below will be accepted and emailed. Each takes one place in their programme, in the "
-            "order they applied; once no place is left, the others are refused and stay as they are."
-        ),
-        "button": _("Accept and email the applicants"),
-        "done": _("%(count)s application(s) accepted."),
-        "logged": _("Accepted."),
-    },
-    Decision.WAITLISTED: {
-        "title": _("Waitlist residency applications"),
-        "intro": _(
-            "The applicants below will be put on the waiting list and emailed. "
-            "A waitlisted application can still be accepted when a place frees up."
-        ),
-        "button": _("Waitlist and email the applicants"),
-        "done": _("%(count)s application(s) waitlisted."),
-        "logged": _("Waitlisted."),
-    },
-    Decision.REJECTED: {
-        "title": _("Reject residency applications"),
-        "intro": _("The applicants below will be told by email that their application was not accepted."),
-        "button": _("Reject and email the applicants"),
-        "done": _("%(count)s application(s) rejected."),
-        "logged": _("Rejected."),
-    },
-}
-
-
-@admin.register(ResidencyApplication)
-class ResidencyApplicationAdmin(VillageScopedAdmin):
-    """Operators read applications and decide them through the actions, which call the services (they lock the
-    programme and count its places). Nothing on the page itself is editable, and nothing is ever deleted here."""
-
-    # Status and places first: on a narrow screen the table scrolls, and these are what a decision needs.
-    list_display = [
-        "reference",
-        "name",
-        "status",
-        "program",
-        "places_left",
-        "nationality_name",
-        "profession",
-        "arrival_date",
-        "stay_months",
-        "created_at",
-    ]
-    # RelatedOnly: the programme choices come from the user's own applications, never another village's.
-    list_filter = ["status", ("program", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["reference", "name", "email"]
-    list_select_related = ["program"]
-    readonly_fields = [
-        "reference",
-        "program",
-        "status",
-        "created_at",
-        "name",
-        "email",
-        "nationality_name",
-        "language",
-        "profession",
-        "skills",
-        "portfolio_link",
-        "cv_link",
-        "arrival_date",
-        "stay_months",
-        "proposal",
-        "decision_message",
-        "reviewed_at",
-        "decided_at",
-        "withdrawn_at",
-        "consent_given_at",
-    ]
-    fieldsets = [
-        (None, {"fields": ["reference", "program", "status", "created_at"]}),
-        (
-            _("Applicant"),
-            {
-                "fields": [
-                    "name",
-                    "email",
-                    "nationality_name",
-                    "language",
-                    "profession",
-                    "skills",
-                    "portfolio_link",
-                    "cv_link",
-                ]
-            },
-        ),
-        (_("Stay"), {"fields": ["arrival_date", "stay_months", "proposal"]}),
-        (_("Decision"), {"fields": ["decision_message", "reviewed_at", "decided_at", "withdrawn_at"]}),
-        (_("Consent"), {"fields": ["consent_given_at"]}),
-    ]
-    inlines = [OutgoingEmailInline]
-    actions = ["mark_under_review", "accept", "waitlist", "reject"]
-    # The applicant's status page is theirs: its address carries their token, which operators have no use for.
-    view_on_site = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        """`change` allows the decision actions on the list; an application's own page is read-only for everyone,
-        so a decision can only be taken through the services."""
-        return obj is None and super().has_change_permission(request)
-
-    @admin.display(description=_("nationality"), ordering="nationality")
-    def nationality_name(self, application):
-        return f"{country_name(application.nationality)} ({application.nationality})"
-
-    @admin.display(description=_("Places left"))
-    def places_left(self, application):
-        return application.program.places_left
-
-    @admin.display(description=_("portfolio"))
-    def portfolio_link(self, application):
-        if not application.portfolio_url:
-            return "—"
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
-            application.portfolio_url,
-            application.portfolio_url,
-        )
-
-    @admin.display(description=_("CV (PDF)"))
-    def cv_link(self, application):
-        if not application.cv:
-            return "—"
-        return format_html('<a href="{}">{}</a>', self._cv_url(application), gettext("Download the CV (PDF)"))
-
-    def _cv_url(self, application) -> str:
-        return reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_cv",
-            args=[application.pk],
-            current_app=self.admin_site.name,
-        )
-
-    # --- The CV: private storage, served only here, to whoever may view the application
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/cv/",
-                self.admin_site.admin_view(self.cv_view),
-                name=f"{self.opts.app_label}_{self.opts.model_name}_cv",
-            ),
-            *super().get_urls(),
-        ]
-
-    def cv_view(self, request, object_id):
-        """The applicant's CV as a download. Another village's application is not found, like one that never was."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        application = self.get_object(request, unquote(object_id))
-        if application is None or not application.cv:
-            raise Http404
+@admin.action(description=_("Cancel selected sessions (visitors are emailed)"), permissions=["change"])
+def cancel_sessions(modeladmin, request, queryset):
+    """Call sessions off through the service: their bookings are cancelled and every visitor is emailed."""
+    done = 0
+    for session in queryset:
         try:
-            handle = application.cv.open("rb")
-        except FileNotFoundError:
-            logger.error("The CV of application %s is missing from private storage", application.reference)
-            raise Http404 from None
-        logger.info("CV of application %s downloaded by user %s", application.reference, request.user.pk)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{application.reference}-cv.pdf",
-            content_type="application/pdf",
+            _session, cancelled = services.cancel_session(session.pk)
+        except BookingError as error:
+            modeladmin.message_user(request, f"{session}: {error.message}", messages.WARNING)
+            continue
+        done += 1
+        modeladmin.log_change(
+            request,
+            session,
+            gettext("Cancelled the session and its %(count)s booking(s); the visitors are emailed.")
+            % {"count": len(cancelled)},
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        add_never_cache_headers(response)
-        return response
+    modeladmin.message_user(request, gettext("%(count)s session(s) cancelled.") % {"count": done}, messages.SUCCESS)
 
-    # --- The application's page: its decisions, as buttons that lead to the same actions as the list
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        application = self.get_object(request, unquote(object_id))
-        if application is not None and self.has_change_permission(request):
-            extra_context["decision_buttons"] = self._decision_buttons(application)
-            extra_context["changelist_url"] = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist", current_app=self.admin_site.name
-            )
-            extra_context["action_checkbox_name"] = helpers.ACTION_CHECKBOX_NAME
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def _decision_buttons(self, application) -> list[tuple[str, str]]:
-        buttons = []
-        if application.status == Decision.SUBMITTED:
-            buttons.append(("mark_under_review", gettext("Mark as under review")))
-        if application.status in ResidencyApplication.DECIDABLE:
-            buttons.append(("accept", gettext("Accept…")))
-            if application.status != Decision.WAITLISTED:
-                buttons.append(("waitlist", gettext("Waitlist…")))
-            buttons.append(("reject", gettext("Reject…")))
-        return buttons
-
-    # --- Actions
-
-    @admin.action(description=_("Mark as under review (the applicants are emailed)"), permissions=["change"])
-    def mark_under_review(self, request, queryset):
-        done = 0
-        now = timezone.now()
-        for application in queryset.order_by("created_at", "pk"):
-            try:
-                reviewed = services.start_review(application.pk, now=now)
-            except BookingError as error:
-                self.message_user(request, f"{application.reference}: {error.message}", messages.WARNING)
-                continue
-            if reviewed.reviewed_at == now:  # put under review by this call, not before
-                done += 1
-                self.log_change(request, application, gettext("Put under review."))
-        self.message_user(
-            request, gettext("%(count)s application(s) put under review.") % {"count": done}, messages.SUCCESS
-        )
-
-    @admin.action(description=_("Accept selected applications…"), permissions=["change"])
-    def accept(self, request, queryset):
-        return self._decide(request, queryset, Decision.ACCEPTED, "accept")
-
-    @admin.action(description=_("Waitlist selected applications…"), permissions=["change"])
-    def waitlist(self, request, queryset):
-        return self._decide(request, queryset, Decision.WAITLISTED, "waitlist")
-
-    @admin.action(description=_("Reject selected applications…"), permissions=["change"])
-    def reject(self, request, queryset):
-        return self._decide(request, queryset, Decision.REJECTED, "reject")
-
-    def _decide(self, request, queryset, decision, action):
-        """First the decision page (who, places left, a message); its "post" decides each application in turn."""
-        # Oldest first: when places run out, those who applied first have had their chance.
-        applications = list(queryset.select_related("program").order_by("created_at", "pk"))
-        if not applications:
-            self.message_user(
-                request,
-                gettext("Items must be selected in order to perform actions on them. No items have been changed."),
-                messages.WARNING,
-            )
-            return None
-        form = DecisionForm(request.POST if request.POST.get("post") == "yes" else None)
-        if form.is_bound and form.is_valid():
-            self._apply_decision(request, applications, decision, form.cleaned_data["message"])
-            return None
-        return self._decision_page(request, applications, decision, action, form)
-
-    def _apply_decision(self, request, applications, decision, message):
-        wording = DECISIONS[decision]
-        done = 0
-        now = timezone.now()
-        for application in applications:
-            try:
-                decided = services.decide_application(application.pk, decision, message=message, now=now)
-            except BookingError as error:
-                self.message_user(request, f"{application.reference}: {error.message}", messages.WARNING)
-                continue
-            if decided.decided_at != now:  # it was already so: the service changed nothing and sent nothing
-                self.message_user(
-                    request,
-                    gettext("%(reference)s: already %(status)s, nothing was changed.")
-                    % {"reference": application.reference, "status": decided.get_status_display().lower()},
-                    messages.INFO,
-                )
-                continue
-            done += 1
-            self.log_change(request, application, str(wording["logged"]))
-        self.message_user(request, wording["done"] % {"count": done}, messages.SUCCESS)
-
-    def _decision_page(self, request, applications, decision, action, form):
-        program_ids = {application.program_id for application in applications}
-        programs = list(
-            scoped_for(ResidencyProgram, request.user).filter(pk__in=program_ids).order_by("starts_on", "slug")
-        )
-        places_left = {program.pk: program.places_left for program in programs}
-        rows = []
-        for application in applications:
-            status = application.get_status_display()
-            if application.status == decision:
-                note = gettext("Already %(status)s: nothing will change.") % {"status": status.lower()}
-            elif application.status not in ResidencyApplication.DECIDABLE:
-                note = gettext("%(status)s: it can no longer be decided and will be skipped.") % {"status": status}
-            elif decision == Decision.ACCEPTED and places_left.get(application.program_id, 0) < 1:
-                note = gettext("No place is left for it: it will not be accepted.")
-            else:
-                note = ""
-                if decision == Decision.ACCEPTED:
-                    places_left[application.program_id] -= 1
-            rows.append(
-                {"application": application, "nationality": country_name(application.nationality), "note": note}
-            )
-        wording = DECISIONS[decision]
-        context = {
-            **self.admin_site.each_context(request),
-            "title": wording["title"],
-            "subtitle": None,
-            "opts": self.opts,
-            "intro": wording["intro"],
-            "button": wording["button"],
-            "action": action,
-            "rows": rows,
-            "programs": programs,
-            "form": form,
-            "to_decide": sum(1 for row in rows if not row["note"]),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/bookings/residencyapplication/decision_confirmation.html", context)
+add_to_session_admin(inlines=[BookingInline], actions=[cancel_sessions])

@@ -7,9 +7,11 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self):
-        from bookings.models import Booking, OutgoingEmail, ResidencyApplication
+        from bookings import emails
+        from bookings.models import Booking
+        from outbox.models import OutgoingEmail
         from villages.scoping import register_scope
 
         register_scope(Booking, "session__experience__village")
-        register_scope(ResidencyApplication, "program__village")
-        register_scope(OutgoingEmail, ("booking__session__experience__village", "application__program__village"))
+        register_scope(OutgoingEmail, "booking__session__experience__village")
+        emails.register_writers()

@@ -1,47 +1,47 @@
-"""The emails about bookings and residency applications: subject, plain text and HTML in the recipient's language,
-with the check-in QR code and the calendar file where the visitor needs them.
+"""The emails about bookings: subject, plain text and HTML in the visitor's language, with the check-in QR code and
+the calendar file where the visitor needs them. The outbox sends them (register_writers, from the app's ready()).
 
-Pure rendering: nothing here writes to the database. `build_message` is what the outbox sends; `booking_calendar` and
-`check_in_qr_png` are reused by the visitor's manage page.
+Pure rendering: nothing here writes to the database. `booking_calendar` and `check_in_qr_png` are reused by the
+visitor's manage page.
 """
 
 import io
-import re
 from datetime import UTC
 from email.mime.image import MIMEImage
 from email.mime.text import MIMEText
-from email.utils import parseaddr
 
 import phonenumbers
 import qrcode
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
-from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from icalendar import Calendar, Event
 from qrcode.image.pil import PilImage
 
-from bookings.countries import country_name
-from bookings.models import Booking, OutgoingEmail, ResidencyApplication
+from bookings.models import Booking
+from outbox import messages
+from outbox.messages import one_line, render_parts
+from outbox.models import OutgoingEmail
+from villages.models import Session
 
 Kind = OutgoingEmail.Kind
 
+BOOKING_KINDS = (
+    Kind.BOOKING_CONFIRMED,
+    Kind.BOOKING_RECEIVED,
+    Kind.BOOKING_REMINDER,
+    Kind.BOOKING_CANCELLED,
+    Kind.OPERATOR_NEW_BOOKING,
+)
 # What each email carries besides its text: the QR code to show at the village, and the calendar entry.
 WITH_QR_CODE = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_REMINDER}
 WITH_CALENDAR = {Kind.BOOKING_CONFIRMED}
-# The applicant's emails share one template; each kind has its own heading and paragraph in it.
-TO_APPLICANT = {
-    Kind.APPLICATION_SUBMITTED,
-    Kind.APPLICATION_UNDER_REVIEW,
-    Kind.APPLICATION_ACCEPTED,
-    Kind.APPLICATION_WAITLISTED,
-    Kind.APPLICATION_REJECTED,
-    Kind.APPLICATION_WITHDRAWN,
-}
+# Emails that make no sense once the booking or its session is cancelled: the outbox drops them as obsolete.
+VOID_WHEN_CANCELLED = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_RECEIVED, Kind.BOOKING_REMINDER}
 ZH_WEEKDAYS = "一二三四五六日"
 
 
@@ -66,29 +66,30 @@ class BookingMessage(EmailMultiAlternatives):
         return related
 
 
-def message_id(email: OutgoingEmail) -> str:
-    """The Message-ID of an outbox row: the same on every attempt, so a mail client folds a second delivery into
-    the first; unique to the row (its id and its creation time), under the sender's domain."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<outbox-{email.pk}-{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+def register_writers() -> None:
+    messages.register(BOOKING_KINDS, build=build_message, called_off=called_off)
+
+
+def _booking_of(email: OutgoingEmail) -> Booking:
+    return Booking.objects.select_related("session__experience__village").get(pk=email.booking_id)
+
+
+def called_off(email: OutgoingEmail) -> bool:
+    """A confirmation or reminder for a booking (or session) that was cancelled before it went out."""
+    if email.kind not in VOID_WHEN_CANCELLED:
+        return False
+    booking = _booking_of(email)
+    return booking.status == Booking.Status.CANCELLED or booking.session.status == Session.Status.CANCELLED
 
 
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    """The message for one outbox row, rendered in the row's language, with its stable Message-ID."""
-    message = _application_message(email) if email.application_id is not None else _booking_message(email)
-    message.extra_headers["Message-ID"] = message_id(email)
-    return message
-
-
-def _booking_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    booking = email.booking
+    """The message for one outbox row about a booking, rendered in the row's language."""
+    booking = _booking_of(email)
     kind = Kind(email.kind)
     with translation.override(email.language):
         context = _context(booking, kind)
         subject = _subject(kind, context)
-        context["subject"] = subject
-        text = _tidy_text(render_to_string(f"emails/{kind}.txt", context))
-        html = render_to_string(f"emails/{kind}.html", context)
+        text, html = render_parts(kind, {**context, "subject": subject})
         calendar = booking_calendar(booking) if kind in WITH_CALENDAR else None
     message = BookingMessage(
         subject=subject,
@@ -105,79 +106,19 @@ def _booking_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     return message
 
 
-def _application_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    application = email.application
-    kind = Kind(email.kind)
-    template = "application_status" if kind in TO_APPLICANT else kind
-    with translation.override(email.language):
-        context = _application_context(application, kind)
-        subject = _application_subject(kind, context)
-        context["subject"] = subject
-        text = _tidy_text(render_to_string(f"emails/{template}.txt", context))
-        html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.recipient],
-        # The village answers the applicant straight from its notice.
-        reply_to=[application.email] if kind == Kind.OPERATOR_NEW_APPLICATION else None,
-    )
-    message.attach_alternative(html, "text/html")
-    return message
-
-
 # --- What the templates are given
-
-
-def _application_context(application: ResidencyApplication, kind: str) -> dict:
-    program = application.program
-    language = translation.get_language()
-    return {
-        "kind": kind,
-        "application": application,
-        "program": program,
-        "village": program.village,
-        "html_lang": "zh-Hans" if language == "zh-hans" else language,
-        "cohort": f"{formats.date_format(program.starts_on)} – {formats.date_format(program.ends_on)}",
-        "arrival": formats.date_format(application.arrival_date),
-        "nationality": country_name(application.nationality),
-        "status_url": settings.SITE_URL + application.get_absolute_url(),
-        "site_url": settings.SITE_URL,
-    }
-
-
-def _application_subject(kind: str, context: dict) -> str:
-    values = {
-        "program": context["program"].name,
-        "village": context["village"].name,
-        "reference": context["application"].reference,
-        "name": context["application"].name,
-    }
-    subjects = {
-        Kind.APPLICATION_SUBMITTED: _("Application received: %(program)s (%(reference)s)"),
-        Kind.APPLICATION_UNDER_REVIEW: _("Your application is being reviewed: %(program)s (%(reference)s)"),
-        Kind.APPLICATION_ACCEPTED: _("Welcome to %(village)s: your application is accepted (%(reference)s)"),
-        Kind.APPLICATION_WAITLISTED: _("You are on the waiting list: %(program)s (%(reference)s)"),
-        Kind.APPLICATION_REJECTED: _("About your application to %(program)s (%(reference)s)"),
-        Kind.APPLICATION_WITHDRAWN: _("Application withdrawn: %(program)s (%(reference)s)"),
-        Kind.OPERATOR_NEW_APPLICATION: _("New residency application %(reference)s: %(name)s, %(program)s"),
-    }
-    return " ".join((subjects[kind] % values).split())
 
 
 def _context(booking: Booking, kind: str) -> dict:
     session = booking.session
     experience = session.experience
     village = experience.village
-    language = translation.get_language()
     return {
         "kind": kind,
         "booking": booking,
         "session": session,
         "experience": experience,
         "village": village,
-        "html_lang": "zh-Hans" if language == "zh-hans" else language,
         "when": local_datetime(session.starts_at),
         "until": _end_time(session.starts_at, session.ends_at),
         "party": party_size(booking.adults, booking.children),
@@ -191,7 +132,6 @@ def _context(booking: Booking, kind: str) -> dict:
         "phone": _readable_phone(booking.phone),
         "awaiting_approval": booking.status == Booking.Status.PENDING,
         "cancelled_by_visitor": booking.cancelled_by == Booking.CancelledBy.VISITOR,
-        "site_url": settings.SITE_URL,
     }
 
 
@@ -209,13 +149,7 @@ def _subject(kind: str, context: dict) -> str:
         subject = _("Booking to approve %(reference)s: %(title)s, %(when)s") % values
     else:
         subject = _("New booking %(reference)s: %(title)s, %(when)s") % values
-    return " ".join(subject.split())  # a header is one line, whatever an operator typed into a title
-
-
-def _tidy_text(text: str) -> str:
-    """Template tags leave trailing spaces and runs of blank lines; a plain-text email should have neither."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+    return one_line(subject)
 
 
 def local_datetime(value) -> str:

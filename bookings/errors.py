@@ -1,24 +1,14 @@
-"""What the booking and application services can refuse, each with the HTTP status every surface answers with."""
+"""What the booking services can refuse, each with the HTTP status every surface answers with."""
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Busy, ServiceError
 
-class BookingError(Exception):
-    """A refusal with a message the visitor can act on, and field messages where one field is at fault."""
 
-    http_status = 400
+class BookingError(ServiceError):
+    """A booking refused, with a message the visitor can act on (and field messages where one field is at fault)."""
+
     default_message = _("This booking cannot be made.")
-
-    def __init__(self, message=None, *, fields: dict | None = None):
-        self.message = message or self.default_message
-        self.fields = fields or {}
-        super().__init__(str(self.message))
-
-    def as_dict(self) -> dict:
-        """Field messages, or the message under `detail` when no single field is to blame."""
-        if self.fields:
-            return {field: [str(message) for message in messages] for field, messages in self.fields.items()}
-        return {"detail": str(self.message)}
 
 
 class InvalidBooking(BookingError):
@@ -63,11 +53,9 @@ class IdempotencyKeyReused(BookingError):
     default_message = _("This Idempotency-Key was already used for a different booking request.")
 
 
-class SessionBusy(BookingError):
+class SessionBusy(Busy, BookingError):
     """The session's lock could not be had in time: many people are booking it right now."""
 
-    http_status = 503
-    retry_after_seconds = 2
     default_message = _("Many people are booking this session right now. Please try again in a moment.")
 
 
@@ -84,22 +72,3 @@ class CheckInRefused(InvalidTransition):
 
 class SessionHasCheckIns(InvalidTransition):
     default_message = _("Visitors of this session have already checked in; it can no longer be cancelled.")
-
-
-class InvalidApplication(BookingError):
-    """A residency application that cannot be taken as sent; the field messages say what to change."""
-
-    default_message = _("This application cannot be sent as it is. Please check the fields marked below.")
-
-
-class ProgramFull(BookingError):
-    http_status = 409
-    default_message = _("Every place in this cohort is taken. Waitlist the applicant, or free a place first.")
-
-
-class ProgramBusy(SessionBusy):
-    default_message = _("Another decision on this programme is being saved. Please try again in a moment.")
-
-
-class InvalidDecision(InvalidTransition):
-    default_message = _("This application is not in a state that allows this.")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from bookings.contact import normalised_email, normalised_phone
+from core.contact import normalised_email, normalised_phone
 from bookings.errors import BookingError, SoldOut
 from bookings.services import price_for
 from villages.models import Experience

@@ -1,28 +1,23 @@
-"""What the operators' dashboard on the admin index reads: today's and the coming week's sessions, bookings
-waiting for approval, residency applications waiting for a decision and emails that could not be sent, all
-limited to the user's villages.
+"""What the operators' dashboard on the admin index reads of bookings: today's and the coming week's sessions and
+the bookings waiting for approval, limited to the user's villages. (Applications and failed emails: the residency
+and outbox apps' blocks of the same page.)
 
 A fixed number of queries whatever the amount of data: each list is one query with its joins.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Booking, OutgoingEmail, ResidencyApplication
+from bookings.models import Booking
+from core.timezones import SHANGHAI
 from villages.models import Session
 from villages.scoping import scoped_for
 
-# The villages are all in Shanghai: "today" is the local day there, whatever the server's clock says.
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 UPCOMING_DAYS = 7
 UPCOMING_LIMIT = 20
 AWAITING_LIMIT = 20
-SUBMITTED, UNDER_REVIEW = ResidencyApplication.Status.SUBMITTED, ResidencyApplication.Status.UNDER_REVIEW
 
 
 @dataclass(frozen=True)
@@ -30,7 +25,7 @@ class SessionRow:
     id: int
     experience: str
     village: str
-    starts_at: datetime  # in Asia/Shanghai
+    starts_at: datetime  # in Shanghai time
     seats_sold: int
     seats_left: int
     capacity: int
@@ -48,7 +43,7 @@ class BookingRow:
     reference: str
     session: str
     session_id: int
-    starts_at: datetime  # in Asia/Shanghai
+    starts_at: datetime  # in Shanghai time
     adults: int
     children: int
     name: str
@@ -61,9 +56,9 @@ class BookingRow:
 
 def local_day_bounds(now: datetime) -> tuple[datetime, datetime]:
     """The start of the Shanghai day `now` falls in, and the start of the next one."""
-    day = now.astimezone(LOCAL_TZ).date()
-    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
+    day = now.astimezone(SHANGHAI).date()
+    start = datetime.combine(day, time.min, tzinfo=SHANGHAI)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
     return start, end
 
 
@@ -73,7 +68,7 @@ def _session_row(session: Session) -> SessionRow:
         id=session.pk,
         experience=experience.title,
         village=experience.village.name,
-        starts_at=session.starts_at.astimezone(LOCAL_TZ),
+        starts_at=session.starts_at.astimezone(SHANGHAI),
         seats_sold=session.seats_taken,
         seats_left=session.seats_left,
         capacity=session.capacity,
@@ -89,7 +84,7 @@ def _booking_row(booking: Booking) -> BookingRow:
         reference=booking.reference,
         session=session.experience.title,
         session_id=session.pk,
-        starts_at=session.starts_at.astimezone(LOCAL_TZ),
+        starts_at=session.starts_at.astimezone(SHANGHAI),
         adults=booking.adults,
         children=booking.children,
         name=booking.name,
@@ -100,9 +95,7 @@ def _booking_row(booking: Booking) -> BookingRow:
 def dashboard_for(user, now: datetime | None = None) -> dict:
     """The operator's day at a glance, scoped to villages_for(user); a superuser sees every village.
 
-    Keys: today, upcoming (lists of SessionRow), awaiting_approval ({"count", "bookings": [BookingRow]}),
-    new_applications ({"submitted", "under_review", "submitted_url", "under_review_url"}), failed_emails
-    ({"count", "url"}).
+    Keys: now, today, upcoming (lists of SessionRow), awaiting_approval ({"count", "bookings": [BookingRow]}).
     """
     now = now or timezone.now()
     today_start, tomorrow_start = local_day_bounds(now)
@@ -124,34 +117,13 @@ def dashboard_for(user, now: datetime | None = None) -> dict:
         .select_related("session__experience")
         .order_by("created_at", "pk")
     )
-    failed = scoped_for(OutgoingEmail, user).filter(status=OutgoingEmail.Status.FAILED)
-    # Applications nobody has decided yet: both counts in one query.
-    undecided = (
-        scoped_for(ResidencyApplication, user)
-        .filter(status__in=[SUBMITTED, UNDER_REVIEW])
-        .aggregate(
-            submitted=Count("pk", filter=Q(status=SUBMITTED)),
-            under_review=Count("pk", filter=Q(status=UNDER_REVIEW)),
-        )
-    )
-    applications_url = reverse("admin:bookings_residencyapplication_changelist")
 
     return {
-        "now": now.astimezone(LOCAL_TZ),
+        "now": now.astimezone(SHANGHAI),
         "today": [_session_row(session) for session in today],
         "upcoming": [_session_row(session) for session in upcoming],
         "awaiting_approval": {
             "count": awaiting.count(),
             "bookings": [_booking_row(booking) for booking in awaiting[:AWAITING_LIMIT]],
-        },
-        "new_applications": {
-            "submitted": undecided["submitted"],
-            "under_review": undecided["under_review"],
-            "submitted_url": f"{applications_url}?status__exact={SUBMITTED}",
-            "under_review_url": f"{applications_url}?status__exact={UNDER_REVIEW}",
-        },
-        "failed_emails": {
-            "count": failed.count(),
-            "url": reverse("admin:bookings_outgoingemail_changelist") + "?status__exact=failed",
         },
     }

@@ -1,7 +1,6 @@
-"""Thin Celery tasks: each takes ids, calls a service, and is safe to run twice."""
+"""Thin Celery tasks of bookings: each takes ids (or nothing), calls a service, and is safe to run twice."""
 
 from celery import shared_task
-from django.conf import settings
 
 from bookings import services
 
@@ -11,17 +10,9 @@ def confirm_booking(booking_id: int) -> None:
     services.confirm_booking(booking_id)
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=settings.MAX_EMAIL_ATTEMPTS)
-def send_email(self, email_id: int) -> str:
-    try:
-        return services.send_outgoing_email(email_id)
-    except services.EmailSendFailed as failure:
-        raise self.retry(countdown=failure.retry_in, exc=failure) from failure
-
-
 @shared_task(ignore_result=True)
-def sweep() -> dict:
-    return services.sweep()
+def confirm_stragglers() -> int:
+    return services.confirm_stragglers()
 
 
 @shared_task(ignore_result=True)

@@ -10,11 +10,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings import services
+from bookings.emails import booking_calendar
 from bookings.errors import BookingError, IdempotencyKeyReused
 from bookings.forms import BookingForm
 from bookings.models import Booking
-from bookings.secret_links import held_with_token, private, see_other
-from core.ratelimits import BOOKINGS, LOOKUPS, Limited, rate_limited
+from core.ratelimits import BOOKINGS, LOOKUPS, form_again, rate_limited
+from core.secret_links import held_with_token, private, see_other
 from villages.models import Experience
 from villages.views import experience_detail
 
@@ -23,12 +24,8 @@ def _booking_form(request, experience) -> BookingForm:
     return BookingForm(request.POST, experience=experience, language=request.LANGUAGE_CODE)
 
 
-def _too_many_attempts(request, limited: Limited, slug, experience):
-    """The experience page again, with what the visitor typed and why nothing was booked."""
-    form = _booking_form(request, experience)
-    form.is_valid()
-    form.add_error(None, limited.message)
-    return experience_detail(request, slug, booking_form=form, status=429)
+def _page_again(request, form, experience, *, status):
+    return experience_detail(request, experience.slug, booking_form=form, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -37,14 +34,14 @@ def create(request, slug):
     if request.method != "POST":
         # Where a refused form was shown; the language switcher and a reload-as-GET land back on the page.
         return redirect(experience)
-    return _book(request, slug, experience)
+    return _book(request, experience)
 
 
-@rate_limited(BOOKINGS, refused=_too_many_attempts)
-def _book(request, slug, experience):
+@rate_limited(BOOKINGS, refused=form_again(_booking_form, _page_again))
+def _book(request, experience):
     form = _booking_form(request, experience)
     if not form.is_valid():
-        return experience_detail(request, slug, booking_form=form, status=400)
+        return _page_again(request, form, experience, status=400)
     try:
         booking, _created = services.create_booking(**form.service_arguments())
     except BookingError as error:
@@ -60,10 +57,9 @@ def _book(request, slug, experience):
             )
         else:
             form.add_booking_error(error)
-        response = experience_detail(request, slug, booking_form=form, status=error.http_status)
-        retry_after = getattr(error, "retry_after_seconds", None)
-        if retry_after:
-            response["Retry-After"] = str(retry_after)
+        response = _page_again(request, form, experience, status=error.http_status)
+        if error.retry_after_seconds:
+            response["Retry-After"] = str(error.retry_after_seconds)
         return response
     # A repeated submission (double click, resubmit) gets the booking the first one made.
     return private(see_other(booking.get_absolute_url()))
@@ -110,8 +106,6 @@ def cancel(request, reference):
 @rate_limited(LOOKUPS)
 def calendar(request, reference):
     booking = _booking_for(reference, request.GET.get("token", ""))
-    from bookings.emails import booking_calendar  # written alongside the emails; imported when asked for
-
     response = HttpResponse(booking_calendar(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
     return private(response)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from redis.exceptions import RedisError
 
-from bookings.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_rate, env_str
+from core.timezones import VILLAGE_TIME_ZONE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django_ratelimit",  # its system checks of the cache the rate limits count in
     "villages",
     "bookings",
+    "residency",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE = VILLAGE_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 
@@ -133,8 +136,10 @@ STATIC_ROOT = VAR_DIR / "static"
 LEAFLET_STATIC_DIR = Path(find_spec("leaflet").origin).parent / "static"
 STATICFILES_DIRS = [BASE_DIR / "static", LEAFLET_STATIC_DIR]
 MEDIA_URL = "/media/"
+# Django serves uploads itself only in development; in production the front proxy or object storage does.
+SERVE_MEDIA = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
-# Applicants' CVs: never under MEDIA_ROOT, never served by URL (bookings.storage, the admin's download view).
+# Applicants' CVs: never under MEDIA_ROOT, never served by URL (residency.storage, the admin's download view).
 PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(VAR_DIR / "private"))).resolve()
 if PRIVATE_ROOT == MEDIA_ROOT or MEDIA_ROOT in PRIVATE_ROOT.parents:
     raise ImproperlyConfigured("PRIVATE_ROOT must not be inside MEDIA_ROOT: its files would be public.")
@@ -211,8 +216,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 CELERY_BEAT_SCHEDULE = {
-    # Resend what a lost message or a broker outage left behind.
-    "sweep-outbox": {"task": "bookings.tasks.sweep", "schedule": 30.0},
+    # Hand over again what a lost message, a dead worker or a broker outage left behind.
+    "sweep-outbox": {"task": "outbox.tasks.sweep", "schedule": 30.0},
+    "confirm-stragglers": {"task": "bookings.tasks.confirm_stragglers", "schedule": 30.0},
     "queue-reminders": {"task": "bookings.tasks.queue_reminders", "schedule": 600.0},
 }
 # Each worker writes "alive" into the shared cache this often; /healthz calls the worker silent after 2 minutes.

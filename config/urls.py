@@ -2,18 +2,34 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
-from villages.sitemaps import SITEMAPS
-from villages.views import favicon, robots_txt
+from config.views import favicon, robots_txt
+from residency.sitemaps import SITEMAPS as RESIDENCY_SITEMAPS
+from villages.sitemaps import SITEMAPS as VILLAGE_SITEMAPS
 
 admin.site.site_header = _("Village Trails · operators")
 admin.site.site_title = _("Village Trails admin")
 admin.site.index_title = _("Your villages")
+
+SITEMAPS = {**VILLAGE_SITEMAPS, **RESIDENCY_SITEMAPS}
+# Admin pages of models that moved to an app of their own: old bookmarks land on the new address.
+MOVED_ADMIN_PAGES = {
+    "bookings/residencyapplication": "residency/residencyapplication",
+    "bookings/outgoingemail": "outbox/outgoingemail",
+    "villages/residencyprogram": "residency/residencyprogram",
+}
+
+
+def moved_admin_page(request, old):
+    new_path = request.get_full_path().replace(f"/admin/{old}/", f"/admin/{MOVED_ADMIN_PAGES[old]}/", 1)
+    return HttpResponsePermanentRedirect(new_path)
+
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,16 +39,19 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", include("villages.api.urls")),
     path("api/v1/", include("bookings.api.urls")),
+    path("api/v1/", include("residency.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    # Public uploads (village and experience photos). Private files never live under MEDIA_ROOT.
-    re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+if settings.SERVE_MEDIA:
+    # Public uploads (village and experience photos) for development; in production the proxy serves them.
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
 urlpatterns += i18n_patterns(
+    re_path(rf"^admin/(?P<old>{'|'.join(MOVED_ADMIN_PAGES)})/", moved_admin_page),
     path("admin/", admin.site.urls),
     path("bookings/", include("bookings.urls")),
-    path("residency/", include("bookings.residency_urls")),
+    path("residency/", include("residency.urls")),
     path("", include("villages.urls")),
     prefix_default_language=True,
 )

@@ -7,12 +7,10 @@ import hashlib
 
 from django.db import OperationalError, connection
 
+from core.errors import Busy
+
 LOCK_TIMEOUT_MS = 3000
 LOCK_NOT_AVAILABLE = "55P03"
-
-
-class Busy(Exception):
-    """A lock could not be had in time: someone else is changing the same thing right now."""
 
 
 def _wait_at_most_lock_timeout() -> None:

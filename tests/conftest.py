@@ -9,6 +9,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from tests.factories import ExperienceFactory, SessionFactory, VillageFactory
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -111,3 +113,23 @@ def start_worker(redis_url, tmp_path):
 def worker(start_worker):
     """A real Celery worker as production runs it."""
     return start_worker()
+
+
+# --- A village, a session of it to book, and a visitor: what most tests of bookings, residency and the outbox need
+
+
+@pytest.fixture
+def village():
+    return VillageFactory(slug="cenbu", contact_email="cenbu@example.com")
+
+
+@pytest.fixture
+def bookable_session(village):
+    """A session in two days with 10 seats, ¥88 per adult and ¥48 per child."""
+    return SessionFactory(experience=ExperienceFactory(village=village, slug="cenbu-cycling"))
+
+
+@pytest.fixture
+def visitor():
+    """What a visitor types into the booking form, apart from the session and party."""
+    return {"name": "王小明", "email": "xiaoming@example.com", "phone": "13800138000", "language": "zh-hans"}

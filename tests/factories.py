@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from residency import services as residency_services
 from villages.models import (
     District,
     Experience,
@@ -174,6 +175,17 @@ def new_contact(language: str = "zh-hans") -> dict:
     return {"email": f"visitor{number}@example.com", "phone": f"1390013{number:04d}", "language": language}
 
 
+def make_booking(session, adults: int = 2, children: int = 0, **details):
+    """A booking made through the service, as a visitor makes it; by someone nobody used yet unless `details` say
+    who (name, email, phone, language)."""
+    from bookings import services
+
+    booking, _created = services.create_booking(
+        session_id=session.pk, adults=adults, children=children, **{"name": "王小明", **new_contact(), **details}
+    )
+    return booking
+
+
 def make_operator(username: str, *villages, role="manager"):
     """A staff account in the operators group with a membership of each village (as create_operator makes)."""
     from django.contrib.auth import get_user_model
@@ -193,7 +205,7 @@ class ResidencyProgramFactory(factory.django.DjangoModelFactory):
     """A published programme whose application window is open now; the cohort starts in about three months."""
 
     class Meta:
-        model = "villages.ResidencyProgram"
+        model = "residency.ResidencyProgram"
 
     village = factory.SubFactory(VillageFactory)
     slug = factory.Sequence(lambda n: f"residency-{n}")
@@ -242,7 +254,7 @@ PROPOSAL = (
 
 
 def application_fields(program, **overrides) -> dict:
-    """What a nomad sends to services.apply_for_residency: valid for `program`, arriving on its first day."""
+    """What a nomad sends to residency_services.apply_for_residency: valid for `program`, arriving on its first day."""
     fields = {
         "program": program.slug,
         "name": "Alex Morgan",
@@ -264,6 +276,5 @@ def application_fields(program, **overrides) -> dict:
 
 def make_application(program, **overrides):
     """An application submitted through the service, as a nomad would make it."""
-    from bookings import services
 
-    return services.apply_for_residency(**application_fields(program, **overrides))
+    return residency_services.apply_for_residency(**application_fields(program, **overrides))

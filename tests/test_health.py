@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from bookings import services
-from bookings.models import OutgoingEmail
 from config.health import record_worker_heartbeat
+from outbox.models import OutgoingEmail
 from tests.factories import SessionFactory, new_contact
 from tests.subprocess_django import get_json, run_django
 

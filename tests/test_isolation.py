@@ -5,7 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from bookings import services
-from bookings.models import Booking, OutgoingEmail, ResidencyApplication
+from bookings.models import Booking
+from outbox.models import OutgoingEmail
+from residency.models import ResidencyApplication, ResidencyProgram
 from tests.factories import (
     ExperienceFactory,
     ResidencyProgramFactory,
@@ -16,7 +18,7 @@ from tests.factories import (
     make_operator,
     uploaded_image,
 )
-from villages.models import Experience, ExperienceImage, ResidencyProgram, Session, Venue, Village, VillageImage
+from villages.models import Experience, ExperienceImage, Session, Venue, Village, VillageImage
 
 pytestmark = pytest.mark.django_db
 
@@ -59,18 +61,22 @@ SCOPED = [
     ("booking", "bookings_booking", lambda village: Booking.objects.get(session__experience__village=village)),
     (
         "booking email",
-        "bookings_outgoingemail",
+        "outbox_outgoingemail",
         lambda village: OutgoingEmail.objects.filter(booking__session__experience__village=village).first(),
     ),
-    ("residency programme", "villages_residencyprogram", lambda village: ResidencyProgram.objects.get(village=village)),
+    (
+        "residency programme",
+        "residency_residencyprogram",
+        lambda village: ResidencyProgram.objects.get(village=village),
+    ),
     (
         "residency application",
-        "bookings_residencyapplication",
+        "residency_residencyapplication",
         lambda village: ResidencyApplication.objects.get(program__village=village),
     ),
     (
         "application email",
-        "bookings_outgoingemail",
+        "outbox_outgoingemail",
         lambda village: OutgoingEmail.objects.filter(application__program__village=village).first(),
     ),
 ]
@@ -179,7 +185,7 @@ def test_an_admin_action_on_another_villages_pk_changes_nothing(client, two_vill
 def test_a_decision_on_another_villages_application_changes_nothing(client, two_villages):
     client.force_login(two_villages["operator_a"])
     other = ResidencyApplication.objects.get(program__village=two_villages["b"])
-    changelist = reverse("admin:bookings_residencyapplication_changelist")
+    changelist = reverse("admin:residency_residencyapplication_changelist")
     client.post(changelist, {"action": "mark_under_review", "index": 0, "_selected_action": [other.pk]})
     client.post(changelist, {"action": "accept", "post": "yes", "message": "", "_selected_action": [other.pk]})
     other.refresh_from_db()
@@ -191,8 +197,8 @@ def test_another_villages_cv_is_not_found(client, two_villages):
     own = ResidencyApplication.objects.get(program__village=two_villages["a"])
     other = ResidencyApplication.objects.get(program__village=two_villages["b"])
     client.force_login(two_villages["operator_a"])
-    assert client.get(reverse("admin:bookings_residencyapplication_cv", args=[own.pk])).status_code == 200
-    assert client.get(reverse("admin:bookings_residencyapplication_cv", args=[other.pk])).status_code == 404
+    assert client.get(reverse("admin:residency_residencyapplication_cv", args=[own.pk])).status_code == 200
+    assert client.get(reverse("admin:residency_residencyapplication_cv", args=[other.pk])).status_code == 404
 
 
 def test_a_platform_admin_sees_every_village(client, two_villages, django_user_model):
@@ -232,10 +238,10 @@ def test_an_operator_edits_their_own_village_and_history_records_who(client, two
         "villages_venue",
         "villages_experience",
         "villages_session",
-        "villages_residencyprogram",
+        "residency_residencyprogram",
         "bookings_booking",
-        "bookings_residencyapplication",
-        "bookings_outgoingemail",
+        "residency_residencyapplication",
+        "outbox_outgoingemail",
     ],
 )
 def test_list_filters_name_only_the_operators_own_village(client, two_villages, prefix):

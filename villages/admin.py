@@ -15,23 +15,9 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 
 from villages import scheduling
 from villages.admin_base import SavesChangedFieldsOnly, VillageScopedAdmin, VillageScopedInlineMixin
-from villages.forms import ExperienceAdminForm, ResidencyProgramAdminForm, SessionAdminForm
+from villages.forms import ExperienceAdminForm, SessionAdminForm
 from villages.images import thumbnail_name
-from villages.models import (
-    District,
-    Experience,
-    ExperienceImage,
-    Honour,
-    Organisation,
-    ResidencyProgram,
-    Session,
-    Town,
-    Venue,
-    Village,
-    VillageHonour,
-    VillageImage,
-    VillageMembership,
-)
+from villages.models import District, Experience, ExperienceImage, Honour, Organisation, Session, Town, Venue, Village, VillageHonour, VillageImage, VillageMembership
 
 PREVIEW_WIDTH = 320
 
@@ -181,7 +167,7 @@ class ExperienceImageInline(VillageScopedInlineMixin, TranslationTabularInline):
 
 class SessionInline(VillageScopedInlineMixin, admin.TabularInline):
     """Sessions to plan and price here; seats sold and the status are shown, never written: a session is called
-    off only by the cancel action of the session list, which cancels its bookings and emails every visitor."""
+    off only by an action of the session list (SESSION_ACTIONS), which cancels its bookings and emails every visitor."""
 
     model = Session
     form = SessionAdminForm
@@ -324,11 +310,25 @@ class ExperienceAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin)
         return TemplateResponse(request, "admin/villages/experience/generate_sessions.html", context)
 
 
+# What other apps add to the sessions' admin: the bookings app adds each session's bookings and the action that calls
+# sessions off (its service cancels their bookings and emails every visitor). Filled in by their admin modules.
+SESSION_INLINES = []
+SESSION_ACTIONS = []
+
+
+def add_to_session_admin(*, inlines=(), actions=()) -> None:
+    SESSION_INLINES.extend(inlines)
+    SESSION_ACTIONS.extend(actions)
+
+
 @admin.register(Session)
 class SessionAdmin(VillageScopedAdmin):
     form = SessionAdminForm
+    # The status changes only through an action of another app (SESSION_ACTIONS), never through a form.
     readonly_fields = ["seats_taken", "status"]
-    list_display = ["experience", "starts_at", "ends_at", "capacity", "status"]
+    inlines = SESSION_INLINES
+    actions = SESSION_ACTIONS
+    list_display = ["experience", "starts_at", "ends_at", "capacity", "seats_sold", "seats_left", "status"]
     list_filter = [
         "status",
         ("experience__village", admin.RelatedOnlyFieldListFilter),
@@ -339,47 +339,13 @@ class SessionAdmin(VillageScopedAdmin):
     list_select_related = ["experience"]
     autocomplete_fields = ["experience"]
 
+    @admin.display(description=_("seats sold"), ordering="seats_taken")
+    def seats_sold(self, session):
+        return session.seats_taken
 
-@admin.register(ResidencyProgram)
-class ResidencyProgramAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin):
-    form = ResidencyProgramAdminForm
-    list_display = [
-        "name",
-        "village",
-        "starts_on",
-        "ends_on",
-        "places",
-        "places_accepted",
-        "places_left_display",
-        "applications_open_display",
-        "is_published",
-    ]
-    list_filter = ["is_published", ("village", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name_zh_hans", "name_en", "slug"]
-    list_select_related = ["village"]
-    prepopulated_fields = {"slug": ["name_en"]}
-    autocomplete_fields = ["village"]
-    date_hierarchy = "starts_on"
-    readonly_fields = ["places_accepted"]
-    fieldsets = [
-        (None, {"fields": ["village", "slug", "name", "description"]}),
-        (_("Cohort"), {"fields": ["starts_on", "ends_on", "places", "places_accepted", "monthly_fee"]}),
-        (
-            _("What is included"),
-            {"fields": ["accommodation", "coworking_desk", "internet_mbps", "meals", "working_languages"]},
-        ),
-        (_("Applications"), {"fields": ["applications_open_at", "applications_close_at"]}),
-        (_("Publishing"), {"fields": ["is_published"]}),
-    ]
-    actions = ["publish", "unpublish"]
-
-    @admin.display(description=_("Places left"))
-    def places_left_display(self, obj):
-        return obj.places_left
-
-    @admin.display(description=_("Applications open"), boolean=True)
-    def applications_open_display(self, obj):
-        return obj.applications_open()
+    @admin.display(description=_("seats left"))
+    def seats_left(self, session):
+        return session.seats_left
 
 
 @admin.register(VillageMembership)

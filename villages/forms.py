@@ -7,7 +7,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from core.locking import Busy, lock_row
-from villages.models import Experience, ResidencyProgram, Session
+from villages.models import Experience, Session
 from villages.months import mask_from_months, months_from_mask
 
 MONTH_CHOICES = list(MONTHS.items())
@@ -87,29 +87,3 @@ class SessionAdminForm(LockedCounterForm):
         model = Session
         # Not the status or seats taken: the cancel action and the booking services write those.
         fields = ["experience", "starts_at", "ends_at", "capacity", "adult_price_override", "child_price_override"]
-
-
-class ResidencyProgramAdminForm(LockedCounterForm):
-    size_field, counter_field = "places", "places_accepted"
-
-    class Meta:
-        model = ResidencyProgram
-        # Not the places accepted: the decision services write those.
-        fields = [
-            "village",
-            "slug",
-            "name",
-            "description",
-            "starts_on",
-            "ends_on",
-            "places",
-            "monthly_fee",
-            "accommodation",
-            "coworking_desk",
-            "internet_mbps",
-            "meals",
-            "working_languages",
-            "applications_open_at",
-            "applications_close_at",
-            "is_published",
-        ]

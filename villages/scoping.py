@@ -2,17 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from villages.models import (
-    Experience,
-    ExperienceImage,
-    ResidencyProgram,
-    Session,
-    Venue,
-    Village,
-    VillageHonour,
-    VillageImage,
-    VillageMembership,
-)
+from villages.models import Experience, ExperienceImage, Session, Venue, Village, VillageHonour, VillageImage, VillageMembership
 
 OPERATORS_GROUP = "Village operators"
 
@@ -46,16 +36,13 @@ def scoped(queryset: QuerySet, user, village_path: str | tuple[str, ...]) -> Que
     return queryset.filter(condition)
 
 
-def may_touch_village(user, village_id) -> bool:
-    return village_id is not None and villages_for(user).filter(pk=village_id).exists()
+# How to get from each scoped model to its village. The other apps add their own models in their ready(); a model
+# that reaches a village by several roads (an email about a booking or about an application) gets one per app.
+SCOPE_PATHS: dict[type, tuple[str, ...]] = {}
 
 
-# How to get from each scoped model to its village. The bookings app adds its own models.
-SCOPE_PATHS: dict[type, str | tuple[str, ...]] = {}
-
-
-def register_scope(model, village_path: str | tuple[str, ...]) -> None:
-    SCOPE_PATHS[model] = village_path
+def register_scope(model, village_path: str) -> None:
+    SCOPE_PATHS[model] = (*SCOPE_PATHS.get(model, ()), village_path)
 
 
 def scoped_for(model, user, queryset: QuerySet | None = None) -> QuerySet:
@@ -71,4 +58,3 @@ register_scope(Venue, "village")
 register_scope(Experience, "village")
 register_scope(ExperienceImage, "experience__village")
 register_scope(Session, "experience__village")
-register_scope(ResidencyProgram, "village")

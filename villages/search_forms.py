@@ -93,13 +93,3 @@ class SessionRangeForm(DateRangeMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["from"] = forms.DateField(label=_("From"), required=False, input_formats=["%Y-%m-%d"])
         self.fields["to"] = forms.DateField(label=_("To"), required=False, input_formats=["%Y-%m-%d"])
-
-
-class ResidencyProgramFilterForm(forms.Form):
-    village = forms.ModelChoiceField(
-        label=_("Village"), queryset=Village.objects.published(), to_field_name="slug", required=False
-    )
-
-    def selector_arguments(self) -> dict:
-        village = self.cleaned_data["village"]
-        return {"village": village.slug if village else None}

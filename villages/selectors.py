@@ -2,10 +2,10 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from villages.models import Experience, ResidencyProgram, Session, Venue, Village, VillageHonour
+from villages.models import Experience, Session, Venue, Village, VillageHonour
 
 NEXT_SESSIONS_PER_EXPERIENCE = 3
 TRANSLATED_SUFFIXES = ("zh_hans", "en")
@@ -60,11 +60,6 @@ def village_detail(slug: str) -> Village:
             "images",
             Prefetch("venues", queryset=Venue.objects.order_by("position", "id")),
             Prefetch("experiences", queryset=experiences, to_attr="published_experiences"),
-            Prefetch(
-                "residency_programs",
-                queryset=_open_first(ResidencyProgram.objects.filter(is_published=True)),
-                to_attr="published_residency_programs",
-            ),
         )
         .get(slug=slug)
     )
@@ -131,24 +126,3 @@ def sessions_to_come(experience: Experience) -> QuerySet[Session]:
     """The experience's sessions that have not started, cancelled ones included, soonest first (schema.org Events:
     a cancelled event stays listed, marked cancelled)."""
     return Session.objects.filter(experience=experience, starts_at__gt=timezone.now()).order_by("starts_at")
-
-
-def _open_first(programs: QuerySet[ResidencyProgram], now: datetime | None = None) -> QuerySet[ResidencyProgram]:
-    """Programmes taking applications first (closing soonest first), then upcoming windows, then closed ones."""
-    now = now or timezone.now()
-    return programs.annotate(
-        window_order=Case(
-            When(applications_open_at__lte=now, applications_close_at__gt=now, then=Value(0)),
-            When(applications_open_at__gt=now, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    ).order_by("window_order", "starts_on", "slug")
-
-
-def published_residency_programs(*, village: str | None = None, now: datetime | None = None):
-    """Published residency programmes of published villages, open ones first, then upcoming, then closed."""
-    programs = ResidencyProgram.objects.published().select_related("village__town__district")
-    if village:
-        programs = programs.filter(village__slug=village)
-    return _open_first(programs, now)

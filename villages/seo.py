@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.paginator import Page
@@ -23,10 +22,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.timezones import SHANGHAI
 from villages.images import thumbnail_name, thumbnail_widths
-from villages.models import Experience, ResidencyProgram, Session, Village
+from villages.models import Experience, Session, Village
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DESCRIPTION_LENGTH = 150
 FEW_SEATS = 3  # at most this many seats left: schema.org LimitedAvailability
 DEFAULT_IMAGE = ("img/og-default.jpg", 1200, 630)
@@ -310,27 +309,6 @@ def experience_meta(experience: Experience, sessions) -> PageMeta:
         path=experience.get_absolute_url(),
         image=image,
         structured_data=experience_structured_data(experience, sessions, image),
-    )
-
-
-def residency_list_meta() -> PageMeta:
-    return PageMeta(
-        title=_("Residency programmes"),
-        description=_(
-            "Digital-nomad residency programmes in Shanghai's villages: cohort dates, places, fees and application "
-            "windows."
-        ),
-    )
-
-
-def residency_meta(program: ResidencyProgram) -> PageMeta:
-    village = program.village
-    description = summarise(program.description) or f"{_('Residency programmes')} · {village.name}"
-    return PageMeta(
-        title=f"{program.name} · {village.name}",
-        description=description,
-        path=program.get_absolute_url(),
-        image=village_image(village, gallery=False),
     )
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from villages.models import Experience, ResidencyProgram, Village
+from villages.models import Experience, Village
 
 
 class SiteUrlSitemap(Sitemap):
@@ -28,7 +28,7 @@ class SiteUrlSitemap(Sitemap):
 
 class PagesSitemap(SiteUrlSitemap):
     def items(self):
-        return ["villages:home", "villages:village_list", "villages:residency_list"]
+        return ["villages:home", "villages:village_list"]
 
     def location(self, item):
         return reverse(item)
@@ -49,14 +49,8 @@ class ExperienceSitemap(UpdatedAtSitemap):
         return Experience.objects.published().order_by("village__position", "position", "slug")
 
 
-class ResidencyProgramSitemap(UpdatedAtSitemap):
-    def items(self):
-        return ResidencyProgram.objects.published().order_by("starts_on", "slug")
-
-
 SITEMAPS = {
     "pages": PagesSitemap,
     "villages": VillageSitemap,
     "experiences": ExperienceSitemap,
-    "residency": ResidencyProgramSitemap,
 }

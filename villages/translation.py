@@ -2,19 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from villages.models import (
-    District,
-    Experience,
-    ExperienceImage,
-    Honour,
-    Organisation,
-    ResidencyProgram,
-    Town,
-    Venue,
-    Village,
-    VillageHonour,
-    VillageImage,
-)
+from villages.models import District, Experience, ExperienceImage, Honour, Organisation, Town, Venue, Village, VillageHonour, VillageImage
 
 
 @register(District)
@@ -65,8 +53,3 @@ class ExperienceTranslation(TranslationOptions):
 @register(ExperienceImage)
 class ExperienceImageTranslation(TranslationOptions):
     fields = ("alt_text",)
-
-
-@register(ResidencyProgram)
-class ResidencyProgramTranslation(TranslationOptions):
-    fields = ("name", "description", "accommodation", "meals", "working_languages")

@@ -7,7 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("villages/", views.village_list, name="village_list"),
     path("villages/<slug:slug>/", views.village_detail, name="village_detail"),
-    path("residency/", views.residency_list, name="residency_list"),
-    path("residency/<slug:slug>/", views.residency_detail, name="residency_detail"),
     path("experiences/<slug:slug>/", views.experience_detail, name="experience_detail"),
 ]

@@ -1,20 +1,13 @@
 """Server-rendered pages of the directory: thin, reading through selectors."""
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
 
-from bookings.forms import BookingForm
-from bookings.residency_forms import ResidencyApplicationForm
 from villages import maps, selectors, seo
-from villages.models import Experience, ResidencyProgram, Village
+from villages.models import Experience, Village
 from villages.search_forms import VillageSearchForm
 
 VILLAGES_PER_PAGE = 12
@@ -28,7 +21,6 @@ def home(request):
         {
             "villages": list(selectors.published_villages()[:6]),
             "experiences": selectors.upcoming_experiences(),
-            "programs": [program for program in selectors.published_residency_programs()[:2]],
             "page_meta": seo.home_meta(),
         },
     )
@@ -78,39 +70,9 @@ def village_detail(request, slug):
     )
 
 
-def residency_list(request):
-    return render(
-        request,
-        "villages/residency_list.html",
-        {"programs": list(selectors.published_residency_programs()), "page_meta": seo.residency_list_meta()},
-    )
-
-
-def residency_detail(request, slug, application_form=None, status=200):
-    """A programme with its application form while applications are open; bookings.residency_views.apply renders
-    it again with a refused form."""
-    programs = ResidencyProgram.objects.published().select_related("village__town__district")
-    program = get_object_or_404(programs, slug=slug)
-    if application_form is None:
-        application_form = ResidencyApplicationForm(program=program, language=request.LANGUAGE_CODE)
-    response = render(
-        request,
-        "villages/residency_detail.html",
-        {
-            "program": program,
-            "village": program.village,
-            "form": application_form,
-            "page_meta": seo.residency_meta(program),
-        },
-        status=status,
-    )
-    # After a refusal the page holds what the applicant typed: no shared cache may keep it.
-    patch_cache_control(response, private=True)
-    return response
-
-
 def experience_detail(request, slug, booking_form=None, status=200):
-    """The experience with its booking form; bookings.views.create renders it again, with a refused form."""
+    """The experience and its sessions. The booking form is the bookings app's ({% booking_form %} in the
+    template); bookings.views.create shows this page again with its refused form as `booking_form`."""
     experience = get_object_or_404(
         Experience.objects.published()
         .select_related("village__town__district", "village__operator", "venue")
@@ -118,21 +80,15 @@ def experience_detail(request, slug, booking_form=None, status=200):
         slug=slug,
     )
     sessions = list(selectors.experience_sessions(experience)[:SESSIONS_ON_EXPERIENCE_PAGE])
-    if booking_form is None:
-        booking_form = BookingForm(experience=experience, language=request.LANGUAGE_CODE)
-    booking_form.sessions = sessions  # seats left as they are now, also after a refusal
     events = selectors.sessions_to_come(experience)[:SESSIONS_ON_EXPERIENCE_PAGE]  # cancelled ones too, as Events
-    response = render(
-        request,
-        "villages/experience_detail.html",
-        {
-            "experience": experience,
-            "sessions": sessions,
-            "booking_form": booking_form,
-            "page_meta": seo.experience_meta(experience, events),
-        },
-        status=status,
-    )
+    context = {
+        "experience": experience,
+        "sessions": sessions,
+        "page_meta": seo.experience_meta(experience, events),
+    }
+    if booking_form is not None:
+        context["booking_form"] = booking_form
+    response = render(request, "villages/experience_detail.html", context, status=status)
     # The form carries a one-off submission key: no shared cache may hand the same page to two visitors.
     patch_cache_control(response, private=True)
     return response
@@ -144,25 +100,3 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return render(request, "500.html", status=500)
-
-
-ROBOTS_DISALLOW = (
-    "/*/admin/",
-    "/*/bookings/",  # booking forms' targets and the private manage pages
-    "/*/residency/applications/",  # private status pages
-    "/api/",
-)
-
-
-@require_GET
-@cache_control(public=True, max_age=24 * 3600)
-def robots_txt(request):
-    """Crawlers: not the admin, the private pages or the API; the sitemap, on SITE_URL."""
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
-    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-def favicon(request):
-    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send them to ours."""
-    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

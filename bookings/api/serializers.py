@@ -7,22 +7,17 @@ Prices are strings with two decimals, datetimes ISO 8601 in Shanghai time (+08:0
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from bookings import services
 from bookings.models import Booking
-from villages.api.serializers import MONEY, ReadOnlyModelSerializer
-from villages.models import Experience, Session, Village
+from core.api import NamedEnumField, PrivateLinkField, ReadOnlyModelSerializer, messages, text
+from core.fields import max_length
+from villages.api.serializers import MONEY, VillageNameSerializer
+from villages.models import Experience, Session
 
 MAX_ID = 2**63 - 1  # BigAutoField: a larger id is no session, and must not reach the database
 MAX_PEOPLE = 32767  # PositiveSmallIntegerField; the party-size rule itself is the service's
-
-
-def text(**kwargs) -> serializers.CharField:
-    """DRF's CharField refuses NUL and unpaired surrogates itself, so nothing unstorable reaches the database."""
-    return serializers.CharField(allow_blank=True, **kwargs)
 
 
 class NewBookingSerializer(serializers.Serializer):
@@ -31,8 +26,8 @@ class NewBookingSerializer(serializers.Serializer):
     session = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=_("The id of the session to book."))
     adults = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE)
     children = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, default=0)
-    name = text(max_length=100, help_text=_("The name the booking is for."))
-    email = text(max_length=254)
+    name = text(max_length=max_length(Booking, "name"), help_text=_("The name the booking is for."))
+    email = text(max_length=max_length(Booking, "email"))
     phone = text(
         max_length=40, help_text=_("A Chinese mobile number (13800138000) or an international one (+44 20 7946 0958).")
     )
@@ -41,43 +36,14 @@ class NewBookingSerializer(serializers.Serializer):
         required=False,
         help_text=_("The language of the emails about the booking; by default the language of the request."),
     )
-    notes = text(max_length=1000, default="")
+    notes = text(max_length=max_length(Booking, "notes"), default="")
 
 
-class BookingStatusField(serializers.CharField):
-    """A booking's status; in the schema, the named enum BookingStatusEnum."""
+class BookingStatusField(NamedEnumField):
+    """A booking's status, in the three shapes that show it; the session's has a `status` of its own."""
 
-
-class BookingStatusFieldExtension(OpenApiSerializerFieldExtension):
-    """One named enum for the three shapes that show a booking's status; left to drf-spectacular, the choice
-    set would share the name `status` with the session's and get a hashed name and a warning."""
-
-    target_class = BookingStatusField
-
-    def map_serializer_field(self, auto_schema, direction):
-        component = ResolvedComponent(
-            name="BookingStatusEnum",
-            type=ResolvedComponent.SCHEMA,
-            object="BookingStatusEnum",
-            schema={
-                "type": "string",
-                "enum": Booking.Status.values,
-                "description": "\n".join(f"* `{value}` - {label}" for value, label in Booking.Status.choices),
-            },
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
-
-class ManageUrlField(serializers.URLField):
-    """The absolute address of the visitor's manage page, with the token that opens it."""
-
-    def __init__(self, **kwargs):
-        kwargs.update(source="*", read_only=True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, booking):
-        return settings.SITE_URL + booking.get_absolute_url()
+    enum_name = "BookingStatusEnum"
+    choices = Booking.Status
 
 
 class BookingCreatedSerializer(ReadOnlyModelSerializer):
@@ -86,7 +52,7 @@ class BookingCreatedSerializer(ReadOnlyModelSerializer):
     status = BookingStatusField(read_only=True)
     total_price = serializers.DecimalField(**MONEY)
     session = serializers.IntegerField(source="session_id", read_only=True)
-    manage_url = ManageUrlField(help_text=_("The visitor's page for this booking; keep it private."))
+    manage_url = PrivateLinkField(help_text=_("The visitor's page for this booking; keep it private."))
 
     class Meta:
         model = Booking
@@ -105,12 +71,6 @@ class BookedExperienceSerializer(ReadOnlyModelSerializer):
         fields = ["slug", "title"]
 
 
-class BookedVillageSerializer(ReadOnlyModelSerializer):
-    class Meta:
-        model = Village
-        fields = ["slug", "name"]
-
-
 class CancellationDeadlineField(serializers.DateTimeField):
     def __init__(self, **kwargs):
         kwargs.update(source="*", read_only=True)
@@ -127,13 +87,13 @@ class BookingSerializer(ReadOnlyModelSerializer):
     total_price = serializers.DecimalField(**MONEY)
     session = BookedSessionSerializer(read_only=True)
     experience = BookedExperienceSerializer(source="session.experience", read_only=True)
-    village = BookedVillageSerializer(source="session.experience.village", read_only=True)
+    village = VillageNameSerializer(source="session.experience.village", read_only=True)
     check_in_code = serializers.SerializerMethodField(
         help_text=_("Shown at the meeting point; only once the booking is confirmed.")
     )
     cancellable = serializers.SerializerMethodField(help_text=_("Whether the visitor can still cancel online."))
     cancellation_deadline = CancellationDeadlineField(help_text=_("Until when the visitor can cancel online."))
-    manage_url = ManageUrlField()
+    manage_url = PrivateLinkField()
 
     class Meta:
         model = Booking
@@ -177,10 +137,6 @@ class BookingCancelledSerializer(ReadOnlyModelSerializer):
 # --- Error bodies, for the schema.
 
 
-def messages() -> serializers.ListField:
-    return serializers.ListField(child=serializers.CharField(), required=False)
-
-
 class BookingRequestErrorSerializer(serializers.Serializer):
     """A 400: each field at fault with its messages, or `detail` when the body could not be read at all."""
 
@@ -194,7 +150,3 @@ class BookingRequestErrorSerializer(serializers.Serializer):
     notes = messages()
     non_field_errors = messages()
     detail = serializers.CharField(required=False)
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text=_("What went wrong, in the request's language."))

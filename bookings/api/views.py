@@ -6,18 +6,12 @@ API answers exactly what the web form shows. Whatever a client sends, the answer
 
 import re
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.utils import translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from bookings import services
@@ -26,52 +20,25 @@ from bookings.api.serializers import (
     BookingCreatedSerializer,
     BookingRequestErrorSerializer,
     BookingSerializer,
-    ErrorDetailSerializer,
     NewBookingSerializer,
 )
-from bookings.errors import BookingError, SessionBusy
+from bookings.errors import BookingError
 from bookings.models import Booking
-from bookings.secret_links import REFERENCE, held_with_token
-from core.ratelimits import BOOKINGS, LOOKUPS, AddressRateLimit
+from core.api import (
+    RETRY_AFTER_HEADER,
+    TOO_MANY_REQUESTS,
+    JSONBodyParser,
+    TokenKeyedViewSet,
+    detail_response,
+    error_response,
+    reference_parameter,
+    request_language,
+    token_parameter,
+)
+from core.ratelimits import BOOKINGS, LOOKUPS
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,100}")
-# Django refuses these while reading a body (too much text, too many fields or files); they are no parse errors to
-# DRF, so without UnreadableBodyIsParseError they would leave the API as an HTML 400.
-UNREADABLE_BODY = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
-
-
-class JSONBodyParser(JSONParser):
-    """JSON only; a body nested too deeply to parse is a 400 like any other unreadable body."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError as error:
-            raise ParseError(_("JSON parse error - the body is nested too deeply.")) from error
-
-
-class UnreadableBodyIsParseError:
-    """For a viewset: a body over Django's DATA_UPLOAD_* limits is a JSON 400 like any other unreadable body."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, UNREADABLE_BODY):
-            exc = ParseError(_("The request is too large, or has too many fields or files, to be read."))
-        return super().handle_exception(exc)
-
-
-def error_response(error: BookingError) -> Response:
-    """A service's refusal as the API answers it: its status, its messages, and when to retry if it is busy."""
-    headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, SessionBusy) else None
-    return Response(error.as_dict(), status=error.http_status, headers=headers)
-
-
-def request_language() -> str:
-    """The booking language when the client names none: the request's (Accept-Language), or the site's."""
-    try:
-        return translation.get_supported_language_variant(translation.get_language() or settings.LANGUAGE_CODE)
-    except LookupError:
-        return settings.LANGUAGE_CODE
 
 
 def idempotency_key(request) -> str | None:
@@ -85,25 +52,8 @@ def idempotency_key(request) -> str | None:
 # --- Schema
 
 
-def detail_response(description) -> OpenApiResponse:
-    """A documented answer whose body is `{"detail": …}`."""
-    return OpenApiResponse(response=ErrorDetailSerializer, description=description)
-
-
-REFERENCE_PARAMETER = OpenApiParameter(
-    "reference",
-    location=OpenApiParameter.PATH,
-    type=OpenApiTypes.STR,
-    pattern=f"^{REFERENCE.pattern}$",
-    description=_("The booking reference, e.g. CE-7KQ2MX."),
-)
-TOKEN_PARAMETER = OpenApiParameter(
-    "token",
-    location=OpenApiParameter.QUERY,
-    type=OpenApiTypes.STR,
-    required=True,
-    description=_("The token returned when the booking was made (also in `manage_url`)."),
-)
+REFERENCE_PARAMETER = reference_parameter(_("The booking reference, e.g. CE-7KQ2MX."))
+TOKEN_PARAMETER = token_parameter(_("The token returned when the booking was made (also in `manage_url`)."))
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_KEY_HEADER,
     location=OpenApiParameter.HEADER,
@@ -123,17 +73,7 @@ REPLAYED_HEADER = OpenApiParameter(
     response=[200],
     description=_("Present when the answer is the booking made earlier with the same Idempotency-Key."),
 )
-RETRY_AFTER_HEADER = OpenApiParameter(
-    "Retry-After",
-    location=OpenApiParameter.HEADER,
-    type=OpenApiTypes.INT,
-    response=[429, 503],
-    description=_("Seconds to wait before trying again."),
-)
 NOT_FOUND = detail_response(_("No booking with this reference and token (the answer does not say which is wrong)."))
-TOO_MANY_REQUESTS = detail_response(
-    _("Too many requests of this kind from the client's address; retry after Retry-After seconds.")
-)
 
 
 @extend_schema_view(
@@ -191,29 +131,14 @@ TOO_MANY_REQUESTS = detail_response(
         },
     ),
 )
-class BookingViewSet(UnreadableBodyIsParseError, viewsets.GenericViewSet):
-    """Book, read and cancel. No session or CSRF: anonymous JSON clients, the token as the key."""
+class BookingViewSet(TokenKeyedViewSet):
+    """Book, read and cancel."""
 
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [AddressRateLimit]
     rate_limits = {"create": BOOKINGS, "retrieve": LOOKUPS, "cancel": LOOKUPS}
     parser_classes = [JSONBodyParser]
-    lookup_field = "reference"
-    lookup_value_regex = r"[^/]+"  # anything malformed reaches get_object, and gets the same JSON 404
     queryset = Booking.objects.select_related("session__experience__village")
     serializer_class = BookingSerializer
-
-    def get_serializer_class(self):
-        """What a POST to the list takes (which OPTIONS describes too), else what the route answers with."""
-        if self.request is not None and self.request.method == "POST" and not self.detail:
-            return NewBookingSerializer
-        return self.serializer_class
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        add_never_cache_headers(response)  # personal data, and a token: never in a shared cache
-        return response
+    create_serializer_class = NewBookingSerializer
 
     def create(self, request, *args, **kwargs):
         key = idempotency_key(request)
@@ -238,15 +163,6 @@ class BookingViewSet(UnreadableBodyIsParseError, viewsets.GenericViewSet):
         if created:
             return Response(body, status=status.HTTP_201_CREATED)
         return Response(body, status=status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
-
-    def get_object(self):
-        """The booking whose reference and token both match; one and the same 404 for every other case."""
-        return held_with_token(
-            self.get_queryset(), self.kwargs[self.lookup_field], self.request.query_params.get("token", "")
-        )
-
-    def retrieve(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self.get_object()).data)
 
     @action(detail=True, methods=["post"], serializer_class=BookingCancelledSerializer)
     def cancel(self, request, *args, **kwargs):

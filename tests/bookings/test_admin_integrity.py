@@ -10,7 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from bookings import services
-from bookings.models import Booking, OutgoingEmail, ResidencyApplication
+from bookings.models import Booking
+from outbox import services as outbox_services
+from outbox.models import OutgoingEmail
+from residency import services as residency_services
+from residency.models import ResidencyApplication
 from tests.conftest import service_missing
 from tests.factories import (
     ExperienceFactory,
@@ -132,9 +136,9 @@ def test_saving_an_emails_page_does_not_send_it_again(operator_client, bookable_
     booking = book(bookable_session, 1)
     services.confirm_booking(booking.pk)
     email = booking.emails.get(kind=OutgoingEmail.Kind.BOOKING_CONFIRMED)
-    url = reverse("admin:bookings_outgoingemail_change", args=[email.pk])
+    url = reverse("admin:outbox_outgoingemail_change", args=[email.pk])
     stale = admin_form(operator_client, url, "outgoingemail_form")
-    assert services.send_outgoing_email(email.pk) == "sent"
+    assert outbox_services.send_outgoing_email(email.pk) == "sent"
 
     operator_client.post(url, stale)
 
@@ -148,13 +152,13 @@ def program(village):
 
 
 def program_url(program):
-    return reverse("admin:villages_residencyprogram_change", args=[program.pk])
+    return reverse("admin:residency_residencyprogram_change", args=[program.pk])
 
 
 def test_a_stale_programme_form_leaves_the_places_accepted_alone(operator_client, program):
     stale = admin_form(operator_client, program_url(program), "residencyprogram_form")
     application = make_application(program)
-    services.decide_application(application.pk, ResidencyApplication.Status.ACCEPTED)
+    residency_services.decide_application(application.pk, ResidencyApplication.Status.ACCEPTED)
 
     response = operator_client.post(program_url(program), {**stale, "monthly_fee": "2500.00"})
 
@@ -166,7 +170,9 @@ def test_a_stale_programme_form_leaves_the_places_accepted_alone(operator_client
 def test_fewer_places_than_accepted_meanwhile_is_refused_on_the_form(operator_client, program):
     stale = admin_form(operator_client, program_url(program), "residencyprogram_form")
     for email in ("a@example.com", "b@example.com"):
-        services.decide_application(make_application(program, email=email).pk, ResidencyApplication.Status.ACCEPTED)
+        residency_services.decide_application(
+            make_application(program, email=email).pk, ResidencyApplication.Status.ACCEPTED
+        )
 
     response = operator_client.post(program_url(program), {**stale, "places": "1"})
 

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from bookings import services
-from bookings.errors import ContactLimitReached
+from bookings.errors import ContactLimitReached, SoldOut
 from bookings.models import Booking
 from tests.conftest import service_missing
 from tests.factories import ExperienceFactory, SessionFactory, make_operator, new_contact
@@ -100,7 +100,7 @@ def test_the_caps_are_checked_after_the_seats_so_a_full_session_says_sold_out(ka
     session = SessionFactory(experience=kayaking)
     book(session, 4)
     book(session, 4, **new_contact())
-    with pytest.raises(services.SoldOut):
+    with pytest.raises(SoldOut):
         book(session, 1)
 
 

@@ -12,7 +12,9 @@ from PIL import Image
 
 from bookings import services
 from bookings.emails import booking_calendar, build_message
-from bookings.models import Booking, OutgoingEmail
+from bookings.models import Booking
+from outbox import services as outbox_services
+from outbox.models import OutgoingEmail
 from tests.factories import ExperienceFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -350,8 +352,8 @@ def test_the_outbox_sends_a_confirmation_once_however_often_it_is_asked(settings
     booking = processed(saturday, visitor)
     row = outbox_row(booking, Kind.BOOKING_CONFIRMED)
 
-    assert services.send_outgoing_email(row.pk) == "sent"
-    assert services.send_outgoing_email(row.pk) == "skipped"
+    assert outbox_services.send_outgoing_email(row.pk) == "sent"
+    assert outbox_services.send_outgoing_email(row.pk) == "skipped"
 
     assert len(mail.outbox) == 1
     [sent] = mail.outbox
@@ -370,10 +372,10 @@ def test_every_email_about_a_booking_goes_out_through_the_outbox(settings, satur
     services.queue_reminders(now=saturday.starts_at - timedelta(hours=20))
     send_time = saturday.starts_at - timedelta(hours=19)
     for row in OutgoingEmail.objects.filter(booking=booking):
-        assert services.send_outgoing_email(row.pk, now=send_time) == "sent"
+        assert outbox_services.send_outgoing_email(row.pk, now=send_time) == "sent"
     services.cancel_booking(booking.pk, by=Booking.CancelledBy.OPERATOR)
     cancellation = OutgoingEmail.objects.get(booking=booking, kind=Kind.BOOKING_CANCELLED)
-    assert services.send_outgoing_email(cancellation.pk, now=send_time) == "sent"
+    assert outbox_services.send_outgoing_email(cancellation.pk, now=send_time) == "sent"
     assert {row.kind for row in OutgoingEmail.objects.filter(booking=booking)} == {
         Kind.BOOKING_CONFIRMED,
         Kind.OPERATOR_NEW_BOOKING,

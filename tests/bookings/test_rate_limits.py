@@ -8,7 +8,9 @@ import pytest
 from django.utils import translation
 
 from bookings import services
-from bookings.models import Booking, OutgoingEmail, ResidencyApplication
+from bookings.models import Booking
+from outbox.models import OutgoingEmail
+from residency.models import ResidencyApplication
 from tests.factories import ExperienceFactory, ResidencyProgramFactory, SessionFactory, application_fields, new_contact
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from bookings import services
-from bookings.dispatch import enqueue
-from bookings.models import Booking, OutgoingEmail, ResidencyApplication
+from bookings.models import Booking
+from outbox import services as outbox_services
+from outbox.dispatch import enqueue
+from outbox.models import OutgoingEmail
+from residency import services as residency_services
+from residency.models import ResidencyApplication
 from tests.factories import ResidencyProgramFactory, make_application
 from tests.subprocess_django import run_django
 from tests.worker import database_url_of_test_database
@@ -46,7 +50,7 @@ def test_a_redelivered_task_sends_nothing_twice(worker, bookable_session, visito
     worker.wait_for_messages(visitor["email"])
     confirmation = booking.emails.get(kind=OutgoingEmail.Kind.BOOKING_CONFIRMED)
     for _ in range(3):
-        enqueue(services.SEND_EMAIL_TASK, confirmation.pk)
+        enqueue(outbox_services.SEND_EMAIL_TASK, confirmation.pk)
         enqueue(services.CONFIRM_TASK, booking.pk)
     # A later booking's email is processed after the duplicates (one worker, in order): then they are done.
     marker = {**visitor, "email": "marker@example.com"}
@@ -75,7 +79,7 @@ def test_a_booking_made_while_the_broker_is_down_is_confirmed_once_the_sweep_run
     time.sleep(2)
     assert worker.messages_to("outage@example.com") == []
 
-    swept = services.sweep(now=timezone.now() + services.SWEEP_GRACE * 2)
+    swept = outbox_services.sweep(now=timezone.now() + outbox_services.SWEEP_GRACE * 2)
     assert swept["confirmations"] == 1
     [message] = worker.wait_for_messages("outage@example.com")
     assert reference in message
@@ -89,7 +93,9 @@ def test_the_worker_sends_an_applicant_one_email_per_step_and_the_village_its_no
     assert f"Application received: {program.name_en}" in received
     [notice] = worker.wait_for_messages("cenbu@example.com")
     assert application.reference in notice
-    services.decide_application(application.pk, ResidencyApplication.Status.ACCEPTED, message="See you in March!")
+    residency_services.decide_application(
+        application.pk, ResidencyApplication.Status.ACCEPTED, message="See you in March!"
+    )
     messages = worker.wait_for_messages("nomad@example.com", count=2)
     [accepted] = [message for message in messages if "has accepted your application" in message]
     assert "See you in March!" in accepted
@@ -121,9 +127,9 @@ def test_an_email_whose_worker_dies_after_delivering_is_sent_again_with_the_same
         assert confirmation().status == OutgoingEmail.Status.SENDING  # delivered, but the worker died before marking
         # The claim is as old as a dead worker's: what three minutes of waiting would make it.
         OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING).update(
-            claimed_at=F("claimed_at") - services.STALE_CLAIM * 2
+            claimed_at=F("claimed_at") - outbox_services.STALE_CLAIM * 2
         )
-        services.sweep()
+        outbox_services.sweep()
 
     email = confirmation()
     assert (email.status, email.attempts) == (OutgoingEmail.Status.FAILED, 3)

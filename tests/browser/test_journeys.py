@@ -15,7 +15,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bookings import services
-from bookings.models import Booking, ResidencyApplication
+from bookings.models import Booking
+from residency.models import ResidencyApplication
 from tests.browser.conftest import PHONE
 from tests.factories import make_operator, pdf_bytes
 from villages.models import Experience, Session, Village

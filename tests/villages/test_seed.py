@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 from PIL import Image
 
+from residency.models import ResidencyProgram
 from villages import demo_content
 from villages.images import thumbnail_name, thumbnail_widths
 from villages.management.commands.seed_demo import planned_starts
@@ -22,7 +23,6 @@ from villages.models import (
     ExperienceImage,
     Honour,
     Organisation,
-    ResidencyProgram,
     Session,
     Town,
     Venue,

@@ -7,20 +7,9 @@ Every URL is absolute: `url` is the API resource, `web_url` the page of the site
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import ReadOnlyModelSerializer
 from villages.images import srcset
-from villages.models import (
-    District,
-    Experience,
-    ExperienceImage,
-    Organisation,
-    ResidencyProgram,
-    Session,
-    Town,
-    Venue,
-    Village,
-    VillageHonour,
-    VillageImage,
-)
+from villages.models import District, Experience, ExperienceImage, Organisation, Session, Town, Venue, Village, VillageHonour, VillageImage
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "read_only": True}
 
@@ -50,16 +39,6 @@ class WebUrlField(serializers.URLField):
 
     def to_representation(self, instance):
         return _absolute(self.context.get("request"), instance.get_absolute_url())
-
-
-class ReadOnlyModelSerializer(serializers.ModelSerializer):
-    """Every field read-only, so the schema tells clients each one is always present."""
-
-    def get_extra_kwargs(self):
-        extra_kwargs = super().get_extra_kwargs()
-        for name in self.Meta.fields:
-            extra_kwargs.setdefault(name, {})["read_only"] = True
-        return extra_kwargs
 
 
 class DistrictSerializer(ReadOnlyModelSerializer):
@@ -231,37 +210,9 @@ class SessionSerializer(ReadOnlyModelSerializer):
         fields = ["id", "starts_at", "ends_at", "capacity", "seats_left", "adult_price", "child_price", "status"]
 
 
-class ResidencyProgramSerializer(ReadOnlyModelSerializer):
-    """A digital-nomad residency cohort of a village; applications are taken while `applications_open` is true."""
-
-    village = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    monthly_fee = serializers.DecimalField(**MONEY, help_text=_("Monthly fee in CNY."))
-    places_left = serializers.IntegerField(
-        read_only=True, help_text=_("Places not yet given to accepted applicants; when 0, applicants join a waitlist.")
-    )
-    applications_open = serializers.SerializerMethodField(help_text=_("Whether the application window is open now."))
+class VillageNameSerializer(ReadOnlyModelSerializer):
+    """Which village, in short: for the shapes of other apps (a booking's, an application's programme)."""
 
     class Meta:
-        model = ResidencyProgram
-        fields = [
-            "slug",
-            "village",
-            "name",
-            "description",
-            "starts_on",
-            "ends_on",
-            "places",
-            "places_left",
-            "monthly_fee",
-            "applications_open",
-            "accommodation",
-            "coworking_desk",
-            "internet_mbps",
-            "meals",
-            "working_languages",
-            "applications_open_at",
-            "applications_close_at",
-        ]
-
-    def get_applications_open(self, program) -> bool:
-        return program.applications_open()
+        model = Village
+        fields = ["slug", "name"]

@@ -8,7 +8,7 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
@@ -16,7 +16,6 @@ from rest_framework.settings import api_settings
 from villages import selectors
 from villages.api.serializers import (
     ExperienceSerializer,
-    ResidencyProgramSerializer,
     SessionSerializer,
     VillageDetailSerializer,
     VillageSerializer,
@@ -24,7 +23,6 @@ from villages.api.serializers import (
 from villages.models import Experience
 from villages.search_forms import (
     ExperienceSearchForm,
-    ResidencyProgramFilterForm,
     SessionRangeForm,
     VillageSearchForm,
 )
@@ -41,17 +39,17 @@ def validated(form: forms.Form) -> forms.Form:
     return form
 
 
-def _query(name: str, description, **kwargs) -> OpenApiParameter:
+def query_parameter(name: str, description, **kwargs) -> OpenApiParameter:
     return OpenApiParameter(name, location=OpenApiParameter.QUERY, required=False, description=description, **kwargs)
 
 
-KIND_PARAMETER = _query(
+KIND_PARAMETER = query_parameter(
     "kind",
     _("Only what offers an experience of this kind."),
     type=OpenApiTypes.STR,
     enum=Experience.Kind.values,
 )
-SEARCH_PARAMETER = _query(
+SEARCH_PARAMETER = query_parameter(
     "q",
     _("Text to look for, in Chinese or English (a substring: 萤火虫 finds 看萤火虫)."),
     type=OpenApiTypes.STR,
@@ -100,8 +98,8 @@ class SlugLookupViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         summary=_("Published villages"),
         parameters=[
-            _query("district", _("Slug of a district."), type=OpenApiTypes.STR),
-            _query("tag", _("Slug of an honour the village holds."), type=OpenApiTypes.STR),
+            query_parameter("district", _("Slug of a district."), type=OpenApiTypes.STR),
+            query_parameter("tag", _("Slug of an honour the village holds."), type=OpenApiTypes.STR),
             KIND_PARAMETER,
             SEARCH_PARAMETER,
         ],
@@ -135,15 +133,15 @@ class VillageViewSet(SlugLookupViewSet):
     list=extend_schema(
         summary=_("Published experiences"),
         parameters=[
-            _query("village", _("Slug of a village."), type=OpenApiTypes.STR),
+            query_parameter("village", _("Slug of a village."), type=OpenApiTypes.STR),
             KIND_PARAMETER,
             SEARCH_PARAMETER,
-            _query(
+            query_parameter(
                 "available_from",
                 _("Only experiences with a bookable session on or after this day (Shanghai time)."),
                 type=OpenApiTypes.DATE,
             ),
-            _query(
+            query_parameter(
                 "available_to",
                 _("Only experiences with a bookable session on or before this day (Shanghai time)."),
                 type=OpenApiTypes.DATE,
@@ -178,8 +176,8 @@ class ExperienceViewSet(SlugLookupViewSet):
         summary=_("Bookable sessions of an experience, soonest first"),
         parameters=[
             EXPERIENCE_SLUG,
-            _query("from", _("First day (Shanghai time), e.g. 2026-06-01."), type=OpenApiTypes.DATE),
-            _query("to", _("Last day (Shanghai time), included."), type=OpenApiTypes.DATE),
+            query_parameter("from", _("First day (Shanghai time), e.g. 2026-06-01."), type=OpenApiTypes.DATE),
+            query_parameter("to", _("Last day (Shanghai time), included."), type=OpenApiTypes.DATE),
         ],
         responses={200: SessionSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND},
     )
@@ -189,23 +187,4 @@ class ExperienceViewSet(SlugLookupViewSet):
         form = validated(SessionRangeForm(request.query_params))
         sessions = selectors.experience_sessions(experience, form.cleaned_data["from"], form.cleaned_data["to"])
         page = self.paginate_queryset(sessions)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Published residency programmes, those taking applications first"),
-        parameters=[_query("village", _("Slug of a village."), type=OpenApiTypes.STR)],
-        responses={200: ResidencyProgramSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND},
-    ),
-)
-class ResidencyProgramViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = ResidencyProgramSerializer
-
-    def get_queryset(self):
-        return selectors.published_residency_programs()
-
-    def list(self, request, *args, **kwargs):
-        form = validated(ResidencyProgramFilterForm(request.query_params))
-        page = self.paginate_queryset(selectors.published_residency_programs(**form.selector_arguments()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

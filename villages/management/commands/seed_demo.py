@@ -7,7 +7,7 @@ sessions in the first two weeks of its next season instead, so every demo experi
 """
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,22 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villages import demo_content
+from villages.demo import DEMO_LOADERS
 from villages.demo_pictures import draw_scene
-from villages.models import (
-    District,
-    Experience,
-    ExperienceImage,
-    Honour,
-    Organisation,
-    ResidencyProgram,
-    Session,
-    Town,
-    Venue,
-    Village,
-    VillageHonour,
-    VillageImage,
-)
-from villages.months import add_months
+from villages.models import District, Experience, ExperienceImage, Honour, Organisation, Session, Town, Venue, Village, VillageHonour, VillageImage
 
 WINDOW_DAYS = 28
 FALLBACK_DAYS = 14
@@ -184,35 +171,8 @@ class Command(BaseCommand):
         for item in demo_content.EXPERIENCES:
             self.load_experience(item, villages[item["village"]])
         today = timezone.localdate(timezone=timezone.get_default_timezone())
-        for item in demo_content.RESIDENCY_PROGRAMS:
-            self.load_residency_program(item, villages[item["village"]], today)
-
-    def load_residency_program(self, item, village: Village, today: date) -> ResidencyProgram:
-        """Dates relative to `today` (whole days, midnight in Shanghai): a second run the same day changes nothing."""
-        tz = timezone.get_default_timezone()
-        starts_on = today + timedelta(days=item["starts_in_days"])
-        values = {
-            **without(
-                item,
-                "slug",
-                "village",
-                "applications_open_days",
-                "applications_close_days",
-                "starts_in_days",
-                "duration_months",
-            ),
-            "village": village,
-            "starts_on": starts_on,
-            "ends_on": add_months(starts_on, item["duration_months"]),
-            "applications_open_at": datetime.combine(
-                today + timedelta(days=item["applications_open_days"]), time.min, tzinfo=tz
-            ),
-            "applications_close_at": datetime.combine(
-                today + timedelta(days=item["applications_close_days"]), time.min, tzinfo=tz
-            ),
-            "is_published": True,
-        }
-        return self.upsert(ResidencyProgram, {"slug": item["slug"]}, values)
+        for loader in DEMO_LOADERS:
+            loader(self, villages, today)
 
     def load_village(self, item, towns, organisations, honours) -> Village:
         cover = item["cover"]

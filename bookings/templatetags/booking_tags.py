@@ -1,0 +1,30 @@
+"""Bookings on other apps' pages, without those apps importing bookings: the booking form of an experience's page,
+and the operator's day on the admin's dashboard."""
+
+from django import template
+from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
+
+from bookings.forms import BookingForm
+from bookings.selectors import dashboard_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def booking_form(context):
+    """`{% booking_form as form %}`: the form bookings.views.create refused (`booking_form`), or a fresh one; with
+    the page's sessions, so the seats left are those of now."""
+    form = context.get("booking_form") or BookingForm(
+        experience=context["experience"], language=translation.get_language()
+    )
+    form.sessions = context["sessions"]
+    return form
+
+
+@register.simple_tag(takes_context=True)
+def operator_dashboard(context):
+    """`{% operator_dashboard as dashboard %}`: dashboard_for() of the request's user; nothing of any village when
+    there is no request or user."""
+    request = context.get("request")
+    return dashboard_for(getattr(request, "user", None) or AnonymousUser())
