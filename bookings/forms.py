@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.contact import normalised_email, normalised_phone
 from bookings.errors import BookingError, SoldOut
 from bookings.services import price_for
+from core.contact import normalised_email, normalised_phone
 from villages.models import Experience
 
 MAX_SESSION_ID = 2**63 - 1  # beyond a BigAutoField a lookup would fail in the database, not say "no such session"

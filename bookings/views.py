@@ -5,17 +5,18 @@ the right token they are a plain 404 that says nothing about whether the booking
 """
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
 from bookings import services
 from bookings.emails import booking_calendar
 from bookings.errors import BookingError, IdempotencyKeyReused
 from bookings.forms import BookingForm
 from bookings.models import Booking
-from core.ratelimits import BOOKINGS, LOOKUPS, form_again, rate_limited
-from core.secret_links import held_with_token, private, see_other
+from core.ratelimits import BOOKINGS, LOOKUPS, rate_limited
+from core.secret_links import held_with_token, private, private_page_views, see_other
+from core.views import form_again, form_target
 from villages.models import Experience
 from villages.views import experience_detail
 
@@ -26,15 +27,6 @@ def _booking_form(request, experience) -> BookingForm:
 
 def _page_again(request, form, experience, *, status):
     return experience_detail(request, experience.slug, booking_form=form, status=status)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def create(request, slug):
-    experience = get_object_or_404(Experience.objects.published(), slug=slug)
-    if request.method != "POST":
-        # Where a refused form was shown; the language switcher and a reload-as-GET land back on the page.
-        return redirect(experience)
-    return _book(request, experience)
 
 
 @rate_limited(BOOKINGS, refused=form_again(_booking_form, _page_again))
@@ -65,13 +57,16 @@ def _book(request, experience):
     return private(see_other(booking.get_absolute_url()))
 
 
+create = form_target(lambda slug: get_object_or_404(Experience.objects.published(), slug=slug), _book)
+
+
 def _booking_for(reference: str, token: str) -> Booking:
     return held_with_token(
         Booking.objects.select_related("session__experience__village", "session__experience__venue"), reference, token
     )
 
 
-def _manage_page(request, booking: Booking, *, cancel_refused: BookingError | None = None, status=200):
+def _manage_page(request, booking: Booking, *, refused: BookingError | None = None, status=200):
     context = {
         "booking": booking,
         "session": booking.session,
@@ -79,27 +74,16 @@ def _manage_page(request, booking: Booking, *, cancel_refused: BookingError | No
         "village": booking.session.experience.village,
         "can_cancel": services.visitor_can_cancel(booking),
         "cancellation_deadline": booking.cancellation_deadline,
-        "cancel_refused": cancel_refused,
+        "refused": refused,
     }
     return private(render(request, "bookings/manage.html", context, status=status))
 
 
-@require_GET
-@rate_limited(LOOKUPS)
-def manage(request, reference):
-    return _manage_page(request, _booking_for(reference, request.GET.get("token", "")))
-
-
-@require_POST
-@rate_limited(LOOKUPS)
-def cancel(request, reference):
-    booking = _booking_for(reference, request.POST.get("token", ""))
-    try:
-        services.cancel_booking(booking.pk, by=Booking.CancelledBy.VISITOR)
-    except BookingError as error:
-        booking.refresh_from_db()
-        return _manage_page(request, booking, cancel_refused=error, status=error.http_status)
-    return private(see_other(booking.get_absolute_url()))
+manage, cancel = private_page_views(
+    find=_booking_for,
+    page=_manage_page,
+    act=lambda booking: services.cancel_booking(booking.pk, by=Booking.CancelledBy.VISITOR),
+)
 
 
 @require_GET

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from redis.exceptions import RedisError
 
-from outbox.models import OutgoingEmail
 from config.celery import app as celery_app
+from outbox.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,8 @@
 unreadable bodies, the schema's common pieces, and the base of the endpoints opened by a reference and its token.
 Whatever a client sends, an API answers JSON and never a 500."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils import translation
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -46,6 +48,23 @@ def text(**kwargs) -> serializers.CharField:
 
 def messages() -> serializers.ListField:
     return serializers.ListField(child=serializers.CharField(), required=False)
+
+
+def request_errors(request_serializer: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The shape of a 400 for the schema: each field of `request_serializer` with its messages, or `detail` when the
+    body could not be read at all. `name` names it in the schema."""
+    fields = {field: messages() for field in request_serializer().fields}
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            **fields,
+            "non_field_errors": messages(),
+            "detail": serializers.CharField(required=False),
+            "__doc__": "A 400: each field at fault with its messages, or `detail` when the body could not be read.",
+            "__module__": request_serializer.__module__,
+        },
+    )
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -135,22 +154,6 @@ def detail_response(description) -> OpenApiResponse:
     return OpenApiResponse(response=ErrorDetailSerializer, description=description)
 
 
-def reference_parameter(description) -> OpenApiParameter:
-    return OpenApiParameter(
-        "reference",
-        location=OpenApiParameter.PATH,
-        type=OpenApiTypes.STR,
-        pattern=f"^{REFERENCE.pattern}$",
-        description=description,
-    )
-
-
-def token_parameter(description) -> OpenApiParameter:
-    return OpenApiParameter(
-        "token", location=OpenApiParameter.QUERY, type=OpenApiTypes.STR, required=True, description=description
-    )
-
-
 RETRY_AFTER_HEADER = OpenApiParameter(
     "Retry-After",
     location=OpenApiParameter.HEADER,
@@ -161,6 +164,46 @@ RETRY_AFTER_HEADER = OpenApiParameter(
 TOO_MANY_REQUESTS = detail_response(
     _("Too many requests of this kind from the client's address; retry after Retry-After seconds.")
 )
+
+
+@dataclass(frozen=True)
+class PrivateEndpoints:
+    """The schema of the endpoints of a row opened by its reference and token: reading it, and its one action."""
+
+    reference_help: str
+    token_help: str
+    not_found_help: str
+
+    @property
+    def parameters(self) -> list[OpenApiParameter]:
+        reference = OpenApiParameter(
+            "reference",
+            location=OpenApiParameter.PATH,
+            type=OpenApiTypes.STR,
+            pattern=f"^{REFERENCE.pattern}$",
+            description=self.reference_help,
+        )
+        token = OpenApiParameter(
+            "token", location=OpenApiParameter.QUERY, type=OpenApiTypes.STR, required=True, description=self.token_help
+        )
+        return [reference, token, RETRY_AFTER_HEADER]
+
+    def retrieve(self, *, summary, serializer):
+        return extend_schema(
+            summary=summary,
+            description=_("A wrong or missing token answers the same 404 as a reference that does not exist."),
+            parameters=self.parameters,
+            responses={200: serializer, 404: detail_response(self.not_found_help), 429: TOO_MANY_REQUESTS},
+        )
+
+    def action(self, *, summary, description, serializer, refusals: dict):
+        return extend_schema(
+            summary=summary,
+            description=description,
+            parameters=self.parameters,
+            request=None,
+            responses={200: serializer, 404: detail_response(self.not_found_help), 429: TOO_MANY_REQUESTS, **refusals},
+        )
 
 
 # --- Endpoints opened by a reference and its token

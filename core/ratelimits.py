@@ -111,19 +111,6 @@ def too_many_requests_page(request, limited: Limited, *args, **kwargs):
     return response
 
 
-def form_again(build_form, render_page):
-    """A `refused` for rate_limited on a form's view: the page again, with what was typed and the limit's message.
-    `build_form(request, *args)` binds the submitted form; `render_page(request, form, *args, status=…)` shows it."""
-
-    def refused(request, limited: Limited, *args, **kwargs):
-        form = build_form(request, *args, **kwargs)
-        form.is_valid()
-        form.add_error(None, limited.message)
-        return render_page(request, form, *args, status=status.HTTP_429_TOO_MANY_REQUESTS, **kwargs)
-
-    return refused
-
-
 def rate_limited(group: str, *, refused=too_many_requests_page):
     """View decorator: count each request; over the limit, answer `refused(request, limited, *args, **kwargs)`
     with status 429 and Retry-After, and never run the view, so nothing is written."""

@@ -7,6 +7,10 @@ import secrets
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import register_converter
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from core.errors import ServiceError
+from core.ratelimits import LOOKUPS, rate_limited
 
 REFERENCE = re.compile(r"[-_A-Z0-9]{1,12}")  # what the services write: "CE-7KQ2MX", "RA-7KQ2MXP"
 
@@ -60,3 +64,27 @@ def see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
+
+
+def private_page_views(*, find, page, act):
+    """The two views of a private page: GET shows the row that `find(reference, token)` returns with
+    `page(request, row)`; POST does its one action, `act(row)` (cancel, withdraw), and on a refusal shows the page
+    again with `page(request, row, refused=error, status=…)`. Both count against the lookup limit."""
+
+    @require_GET
+    @rate_limited(LOOKUPS)
+    def show(request, reference):
+        return page(request, find(reference, request.GET.get("token", "")))
+
+    @require_POST
+    @rate_limited(LOOKUPS)
+    def do(request, reference):
+        row = find(reference, request.POST.get("token", ""))
+        try:
+            act(row)
+        except ServiceError as error:
+            row.refresh_from_db()
+            return page(request, row, refused=error, status=error.http_status)
+        return private(see_other(row.get_absolute_url()))
+
+    return show, do

@@ -51,7 +51,7 @@ class ResidencyProgramAdmin(PublishActionsMixin, VillageScopedAdmin, Translation
         (_("Cohort"), {"fields": ["starts_on", "ends_on", "places", "places_accepted", "monthly_fee"]}),
         (
             _("What is included"),
-            {"fields": ["accommodation", "coworking_desk", "internet_mbps", "meals", "working_languages"]},
+            {"fields": list(ResidencyProgram.INCLUDED)},
         ),
         (_("Applications"), {"fields": ["applications_open_at", "applications_close_at"]}),
         (_("Publishing"), {"fields": ["is_published"]}),

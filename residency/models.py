@@ -25,6 +25,9 @@ class ResidencyProgramQuerySet(models.QuerySet):
 class ResidencyProgram(models.Model):
     """A dated cohort of a village's digital-nomad residency (数字游民国际村), with its places and terms."""
 
+    # What a cohort offers besides the dates and the fee: one list for the admin, its form and the API.
+    INCLUDED = ("accommodation", "coworking_desk", "internet_mbps", "meals", "working_languages")
+
     village = models.ForeignKey(
         "villages.Village", models.CASCADE, related_name="residency_programs", verbose_name=_("village")
     )

@@ -6,13 +6,13 @@ The status page is opened by the token in the link the applicant was given; with
 """
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ServiceError
-from core.ratelimits import APPLICATIONS, LOOKUPS, form_again, rate_limited
-from core.secret_links import held_with_token, private, see_other
+from core.ratelimits import APPLICATIONS, rate_limited
+from core.secret_links import held_with_token, private, private_page_views, see_other
+from core.views import form_again, form_target
 from residency import selectors, seo, services
 from residency.forms import ResidencyApplicationForm
 from residency.models import ResidencyApplication, ResidencyProgram
@@ -50,15 +50,6 @@ def _page_again(request, form, program, *, status):
     return program_detail(request, program.slug, application_form=form, status=status)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-def apply(request, slug):
-    program = _published_program(slug)
-    if request.method != "POST":
-        # Where a refused form was shown; the language switcher and a reload-as-GET land back on the programme.
-        return redirect(program)
-    return _apply(request, program)
-
-
 @rate_limited(APPLICATIONS, refused=form_again(_application_form, _page_again))
 def _apply(request, program):
     form = _application_form(request, program)
@@ -72,33 +63,25 @@ def _apply(request, program):
     return private(see_other(application.get_absolute_url()))
 
 
+apply = form_target(_published_program, _apply)
+
+
 def _application_for(reference: str, token: str) -> ResidencyApplication:
     return held_with_token(ResidencyApplication.objects.select_related("program__village"), reference, token)
 
 
-def _status_page(request, application, *, withdraw_refused: ServiceError | None = None, status=200) -> HttpResponse:
+def _status_page(request, application, *, refused: ServiceError | None = None, status=200) -> HttpResponse:
     context = {
         "application": application,
         "program": application.program,
         "village": application.program.village,
-        "withdraw_refused": withdraw_refused,
+        "refused": refused,
     }
     return private(render(request, "residency/application.html", context, status=status))
 
 
-@require_GET
-@rate_limited(LOOKUPS)
-def application(request, reference):
-    return _status_page(request, _application_for(reference, request.GET.get("token", "")))
-
-
-@require_POST
-@rate_limited(LOOKUPS)
-def withdraw(request, reference):
-    application = _application_for(reference, request.POST.get("token", ""))
-    try:
-        services.withdraw_application(application.pk)
-    except ServiceError as error:
-        application.refresh_from_db()
-        return _status_page(request, application, withdraw_refused=error, status=error.http_status)
-    return private(see_other(application.get_absolute_url()))
+application, withdraw = private_page_views(
+    find=_application_for,
+    page=_status_page,
+    act=lambda application: services.withdraw_application(application.pk),
+)

@@ -17,7 +17,20 @@ from villages import scheduling
 from villages.admin_base import SavesChangedFieldsOnly, VillageScopedAdmin, VillageScopedInlineMixin
 from villages.forms import ExperienceAdminForm, SessionAdminForm
 from villages.images import thumbnail_name
-from villages.models import District, Experience, ExperienceImage, Honour, Organisation, Session, Town, Venue, Village, VillageHonour, VillageImage, VillageMembership
+from villages.models import (
+    District,
+    Experience,
+    ExperienceImage,
+    Honour,
+    Organisation,
+    Session,
+    Town,
+    Venue,
+    Village,
+    VillageHonour,
+    VillageImage,
+    VillageMembership,
+)
 
 PREVIEW_WIDTH = 320
 
@@ -226,19 +239,7 @@ class ExperienceAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin)
         (None, {"fields": ["village", "venue", "slug", "kind", "title", "description", "meeting_point"]}),
         (
             _("Booking"),
-            {
-                "fields": [
-                    "duration_minutes",
-                    "adult_price",
-                    "child_price",
-                    "capacity",
-                    "min_age",
-                    "max_party_size",
-                    "season_months",
-                    "cancellation_window_hours",
-                    "requires_approval",
-                ]
-            },
+            {"fields": [*Experience.BOOKING_TERMS, "season_months"]},
         ),
         (_("Publishing"), {"fields": ["position", "is_published"]}),
     ]

@@ -267,6 +267,18 @@ class Experience(models.Model):
         HOMESTAY = "homestay", _("Homestay")
         OTHER = "other", _("Other")
 
+    # The terms a visitor books under: one list for the admin's form, its "Booking" section and the API.
+    BOOKING_TERMS = (
+        "duration_minutes",
+        "adult_price",
+        "child_price",
+        "capacity",
+        "min_age",
+        "max_party_size",
+        "cancellation_window_hours",
+        "requires_approval",
+    )
+
     village = models.ForeignKey(Village, models.CASCADE, related_name="experiences", verbose_name=_("village"))
     venue = models.ForeignKey(
         Venue, models.SET_NULL, null=True, blank=True, related_name="experiences", verbose_name=_("venue")

@@ -2,7 +2,16 @@
 
 from django.db.models import Q, QuerySet
 
-from villages.models import Experience, ExperienceImage, Session, Venue, Village, VillageHonour, VillageImage, VillageMembership
+from villages.models import (
+    Experience,
+    ExperienceImage,
+    Session,
+    Venue,
+    Village,
+    VillageHonour,
+    VillageImage,
+    VillageMembership,
+)
 
 OPERATORS_GROUP = "Village operators"
 

@@ -2,7 +2,18 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from villages.models import District, Experience, ExperienceImage, Honour, Organisation, Town, Venue, Village, VillageHonour, VillageImage
+from villages.models import (
+    District,
+    Experience,
+    ExperienceImage,
+    Honour,
+    Organisation,
+    Town,
+    Venue,
+    Village,
+    VillageHonour,
+    VillageImage,
+)
 
 
 @register(District)

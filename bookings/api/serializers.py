@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from bookings import services
 from bookings.models import Booking
-from core.api import NamedEnumField, PrivateLinkField, ReadOnlyModelSerializer, messages, text
+from core.api import NamedEnumField, PrivateLinkField, ReadOnlyModelSerializer, request_errors, text
 from core.fields import max_length
 from villages.api.serializers import MONEY, VillageNameSerializer
 from villages.models import Experience, Session
@@ -137,16 +137,4 @@ class BookingCancelledSerializer(ReadOnlyModelSerializer):
 # --- Error bodies, for the schema.
 
 
-class BookingRequestErrorSerializer(serializers.Serializer):
-    """A 400: each field at fault with its messages, or `detail` when the body could not be read at all."""
-
-    session = messages()
-    adults = messages()
-    children = messages()
-    name = messages()
-    email = messages()
-    phone = messages()
-    language = messages()
-    notes = messages()
-    non_field_errors = messages()
-    detail = serializers.CharField(required=False)
+BookingRequestErrorSerializer = request_errors(NewBookingSerializer, "BookingRequestErrorSerializer")

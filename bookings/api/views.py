@@ -28,12 +28,11 @@ from core.api import (
     RETRY_AFTER_HEADER,
     TOO_MANY_REQUESTS,
     JSONBodyParser,
+    PrivateEndpoints,
     TokenKeyedViewSet,
     detail_response,
     error_response,
-    reference_parameter,
     request_language,
-    token_parameter,
 )
 from core.ratelimits import BOOKINGS, LOOKUPS
 
@@ -52,8 +51,11 @@ def idempotency_key(request) -> str | None:
 # --- Schema
 
 
-REFERENCE_PARAMETER = reference_parameter(_("The booking reference, e.g. CE-7KQ2MX."))
-TOKEN_PARAMETER = token_parameter(_("The token returned when the booking was made (also in `manage_url`)."))
+ENDPOINTS = PrivateEndpoints(
+    reference_help=_("The booking reference, e.g. CE-7KQ2MX."),
+    token_help=_("The token returned when the booking was made (also in `manage_url`)."),
+    not_found_help=_("No booking with this reference and token (the answer does not say which is wrong)."),
+)
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_KEY_HEADER,
     location=OpenApiParameter.HEADER,
@@ -73,7 +75,6 @@ REPLAYED_HEADER = OpenApiParameter(
     response=[200],
     description=_("Present when the answer is the booking made earlier with the same Idempotency-Key."),
 )
-NOT_FOUND = detail_response(_("No booking with this reference and token (the answer does not say which is wrong)."))
 
 
 @extend_schema_view(
@@ -107,24 +108,15 @@ NOT_FOUND = detail_response(_("No booking with this reference and token (the ans
             503: detail_response(_("Many people are booking this session right now; retry after Retry-After seconds.")),
         },
     ),
-    retrieve=extend_schema(
-        summary=_("A booking, for the holder of its token"),
-        description=_("A wrong or missing token answers the same 404 as a reference that does not exist."),
-        parameters=[REFERENCE_PARAMETER, TOKEN_PARAMETER, RETRY_AFTER_HEADER],
-        responses={200: BookingSerializer, 404: NOT_FOUND, 429: TOO_MANY_REQUESTS},
-    ),
-    cancel=extend_schema(
+    retrieve=ENDPOINTS.retrieve(summary=_("A booking, for the holder of its token"), serializer=BookingSerializer),
+    cancel=ENDPOINTS.action(
         summary=_("Cancel a booking"),
         description=_(
             "Gives the seats back at once. Cancelling a cancelled booking answers 200 again. "
             "Once the experience's cancellation window has closed, only the village can cancel."
         ),
-        parameters=[REFERENCE_PARAMETER, TOKEN_PARAMETER, RETRY_AFTER_HEADER],
-        request=None,
-        responses={
-            200: BookingCancelledSerializer,
-            404: NOT_FOUND,
-            429: TOO_MANY_REQUESTS,
+        serializer=BookingCancelledSerializer,
+        refusals={
             409: detail_response(
                 _("Too late to cancel online, or the booking is past cancelling (checked in, no-show).")
             ),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api import NamedEnumField, PrivateLinkField, ReadOnlyModelSerializer, messages, text
+from core.api import NamedEnumField, PrivateLinkField, ReadOnlyModelSerializer, request_errors, text
 from residency.models import ResidencyApplication, ResidencyProgram
 from villages.api.serializers import MONEY, VillageNameSerializer
 
@@ -34,11 +34,7 @@ class ResidencyProgramSerializer(ReadOnlyModelSerializer):
             "places_left",
             "monthly_fee",
             "applications_open",
-            "accommodation",
-            "coworking_desk",
-            "internet_mbps",
-            "meals",
-            "working_languages",
+            *ResidencyProgram.INCLUDED,
             "applications_open_at",
             "applications_close_at",
         ]
@@ -141,21 +137,4 @@ class ApplicationSerializer(ReadOnlyModelSerializer):
         ]
 
 
-class ApplicationRequestErrorSerializer(serializers.Serializer):
-    """A 400: each field at fault with its messages, or `detail` when the body could not be read at all."""
-
-    program = messages()
-    name = messages()
-    email = messages()
-    nationality = messages()
-    profession = messages()
-    skills = messages()
-    portfolio_url = messages()
-    cv = messages()
-    arrival_date = messages()
-    stay_months = messages()
-    proposal = messages()
-    consent = messages()
-    language = messages()
-    non_field_errors = messages()
-    detail = serializers.CharField(required=False)
+ApplicationRequestErrorSerializer = request_errors(NewApplicationSerializer, "ApplicationRequestErrorSerializer")

@@ -13,12 +13,11 @@ from rest_framework.response import Response
 from core.api import (
     RETRY_AFTER_HEADER,
     TOO_MANY_REQUESTS,
+    PrivateEndpoints,
     TokenKeyedViewSet,
     detail_response,
     error_response,
-    reference_parameter,
     request_language,
-    token_parameter,
 )
 from core.errors import ServiceError
 from core.ratelimits import APPLICATIONS, LOOKUPS
@@ -57,12 +56,10 @@ class ResidencyProgramViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 # --- Applications
 
 
-APPLICATION_REFERENCE = reference_parameter(_("The application reference, e.g. RA-7KQ2MXP."))
-APPLICATION_TOKEN = token_parameter(
-    _("The token returned when the application was sent (also in the link emailed to the applicant).")
-)
-APPLICATION_NOT_FOUND = detail_response(
-    _("No application with this reference and token (the answer does not say which is wrong).")
+ENDPOINTS = PrivateEndpoints(
+    reference_help=_("The application reference, e.g. RA-7KQ2MXP."),
+    token_help=_("The token returned when the application was sent (also in the link emailed to the applicant)."),
+    not_found_help=_("No application with this reference and token (the answer does not say which is wrong)."),
 )
 
 
@@ -86,25 +83,18 @@ APPLICATION_NOT_FOUND = detail_response(
             429: TOO_MANY_REQUESTS,
         },
     ),
-    retrieve=extend_schema(
-        summary=_("An application, for the holder of its token"),
-        description=_("A wrong or missing token answers the same 404 as a reference that does not exist."),
-        parameters=[APPLICATION_REFERENCE, APPLICATION_TOKEN, RETRY_AFTER_HEADER],
-        responses={200: ApplicationSerializer, 404: APPLICATION_NOT_FOUND, 429: TOO_MANY_REQUESTS},
+    retrieve=ENDPOINTS.retrieve(
+        summary=_("An application, for the holder of its token"), serializer=ApplicationSerializer
     ),
-    withdraw=extend_schema(
+    withdraw=ENDPOINTS.action(
         summary=_("Withdraw an application"),
         description=_(
             "Withdrawing a withdrawn application answers 200 again. An accepted applicant who withdraws gives "
             "their place back. Once rejected, an application can no longer be withdrawn."
         ),
-        parameters=[APPLICATION_REFERENCE, APPLICATION_TOKEN, RETRY_AFTER_HEADER],
-        request=None,
-        responses={
-            200: ApplicationSerializer,
-            404: APPLICATION_NOT_FOUND,
+        serializer=ApplicationSerializer,
+        refusals={
             409: detail_response(_("The application has been decided and can no longer be withdrawn.")),
-            429: TOO_MANY_REQUESTS,
             503: detail_response(
                 _("The village is saving a decision on this programme; retry after Retry-After seconds.")
             ),
@@ -126,19 +116,7 @@ class ResidencyApplicationViewSet(TokenKeyedViewSet):
         data = serializer.validated_data
         try:
             application = services.apply_for_residency(
-                program=data["program"],
-                name=data["name"],
-                email=data["email"],
-                nationality=data["nationality"],
-                profession=data["profession"],
-                skills=data["skills"],
-                portfolio_url=data["portfolio_url"],
-                cv=data["cv"],
-                arrival_date=data["arrival_date"],
-                stay_months=data["stay_months"],
-                proposal=data["proposal"],
-                consent=data["consent"],
-                language=data.get("language") or request_language(),
+                **{**data, "language": data.get("language") or request_language()}
             )
         except ServiceError as error:
             return error_response(error)

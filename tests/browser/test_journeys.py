@@ -25,6 +25,10 @@ from villages.scoping import OPERATORS_GROUP
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The data migrations that give the operators group its permissions.
 OPERATOR_MIGRATIONS = ("0002_operators_group", "0003_operators_manage_programs", "0005_operators_review_applications")
+# Models those migrations name under the app that held them then.
+MOVED_SINCE = {"residencyprogram": "residency", "residencyapplication": "residency", "outgoingemail": "outbox"}
+# Models those migrations name under the app that held them then.
+MOVED_SINCE = {"residencyprogram": "residency", "residencyapplication": "residency", "outgoingemail": "outbox"}
 
 
 @pytest.fixture
@@ -35,9 +39,10 @@ def operators_group():
         for app_label, models in import_module(f"bookings.migrations.{migration}").PERMISSIONS.items():
             for model, actions in models.items():
                 for action in actions:
-                    group.permissions.add(
-                        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+                    permission = Permission.objects.get(
+                        content_type__app_label=MOVED_SINCE.get(model, app_label), codename=f"{action}_{model}"
                     )
+                    group.permissions.add(permission)
     return group
 
 

@@ -9,7 +9,18 @@ from rest_framework import serializers
 
 from core.api import ReadOnlyModelSerializer
 from villages.images import srcset
-from villages.models import District, Experience, ExperienceImage, Organisation, Session, Town, Venue, Village, VillageHonour, VillageImage
+from villages.models import (
+    District,
+    Experience,
+    ExperienceImage,
+    Organisation,
+    Session,
+    Town,
+    Venue,
+    Village,
+    VillageHonour,
+    VillageImage,
+)
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "read_only": True}
 
@@ -139,15 +150,8 @@ class ExperienceSerializer(ReadOnlyModelSerializer):
             "title",
             "description",
             "meeting_point",
-            "duration_minutes",
-            "adult_price",
-            "child_price",
-            "capacity",
-            "min_age",
-            "max_party_size",
+            *Experience.BOOKING_TERMS,
             "season_months",
-            "cancellation_window_hours",
-            "requires_approval",
             "images",
         ]
 

@@ -21,7 +21,19 @@ from django.utils.translation import gettext as _
 from villages import demo_content
 from villages.demo import DEMO_LOADERS
 from villages.demo_pictures import draw_scene
-from villages.models import District, Experience, ExperienceImage, Honour, Organisation, Session, Town, Venue, Village, VillageHonour, VillageImage
+from villages.models import (
+    District,
+    Experience,
+    ExperienceImage,
+    Honour,
+    Organisation,
+    Session,
+    Town,
+    Venue,
+    Village,
+    VillageHonour,
+    VillageImage,
+)
 
 WINDOW_DAYS = 28
 FALLBACK_DAYS = 14
