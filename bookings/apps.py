@@ -7,11 +7,13 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self):
-        from bookings import emails
+        from bookings import emails, personal_data
         from bookings.models import Booking
+        from core.personal_data import register_holder
         from outbox.models import OutgoingEmail
         from villages.scoping import register_scope
 
         register_scope(Booking, "session__experience__village")
         register_scope(OutgoingEmail, "booking__session__experience__village")
         emails.register_writers()
+        register_holder(personal_data.HOLDER)

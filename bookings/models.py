@@ -51,6 +51,15 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    privacy_version = models.CharField(
+        _("privacy notice shown"), max_length=20, blank=True, help_text=_("The version of the privacy notice.")
+    )
+    personal_data_removed_at = models.DateTimeField(
+        _("personal data removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Name and contact details replaced by a marker: kept no longer than needed, or erased on request."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,8 +3,10 @@
 from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +46,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",  # checks of the production settings, the personal-data commands and the daily purge
+    "csp",  # Content-Security-Policy
     "axes",  # admin sign-in lockout
+    "django_otp",  # two-factor sign-in for staff (core.two_factor)
+    "django_otp.plugins.otp_totp",
     "django_ratelimit",  # its system checks of the cache the rate limits count in
     "villages",
     "bookings",
@@ -54,12 +60,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with its page; last, as axes asks
@@ -170,7 +179,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # X-Forwarded-Proto; never trusted otherwise, since anyone can send those headers.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "0" if DEBUG else "3600"))
+# HSTS: a year, subdomains included, once HTTPS is on; SECURE_HSTS_SECONDS decides.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SECURE_SSL_REDIRECT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # A load balancer probes /healthz over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -187,8 +198,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "网红村 Villages <noreply@localhost>")
-# The public address of the site, for links in emails (the manage link of a booking).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# For staging only: an email backend that sends nothing (files, console) passes the production checks.
+ALLOW_FILE_EMAIL = env_bool("ALLOW_FILE_EMAIL", False)
+# The public address of the site, for links in emails (the manage link of a booking). Required in production.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # --- Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under var/ (no server).
 REDIS_URL = env_str("REDIS_URL")
@@ -220,11 +233,21 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "outbox.tasks.sweep", "schedule": 30.0},
     "confirm-stragglers": {"task": "bookings.tasks.confirm_stragglers", "schedule": 30.0},
     "queue-reminders": {"task": "bookings.tasks.queue_reminders", "schedule": 600.0},
+    # Personal data kept no longer than needed (core.personal_data): once a day.
+    "purge-personal-data": {"task": "core.tasks.purge_personal_data", "schedule": 24 * 3600.0},
 }
 # Each worker writes "alive" into the shared cache this often; /healthz calls the worker silent after 2 minutes.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30, minimum=1)
 WORKER_SILENT_AFTER_SECONDS = 120
 OUTBOX_LATE_AFTER_SECONDS = 300
+
+# --- Personal data (README "Personal data"): the notice's version, recorded with every booking and application,
+# and how long each kind is kept once it has served.
+PRIVACY_VERSION = "2026-12-03"
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL")
+BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 365, minimum=1)
+APPLICATION_RETENTION_DAYS = env_int("APPLICATION_RETENTION_DAYS", 180, minimum=1)
+EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 90, minimum=1)
 
 # --- Email delivery: at least once, at most this many attempts per email (a worker that died mid-send counts).
 MAX_EMAIL_ATTEMPTS = env_int("MAX_EMAIL_ATTEMPTS", 5, minimum=1)
@@ -263,6 +286,16 @@ SILENCED_SYSTEM_CHECKS = [
 if not REDIS_URL:
     # The file cache of `make run` counts without atomic increments: near enough on one laptop, never production's.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# Staff sessions (the only sessions: visitors never sign in) end after ADMIN_SESSION_HOURS without a request.
+ADMIN_SESSION_HOURS = env_int("ADMIN_SESSION_HOURS", 8, minimum=1)
+SESSION_COOKIE_AGE = ADMIN_SESSION_HOURS * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+# Two-factor sign-in for staff (core.two_factor): off, optional (whoever enrolled must use it) or required.
+ADMIN_2FA = env_str("ADMIN_2FA", "optional").strip().lower()
+if ADMIN_2FA not in {"off", "optional", "required"}:
+    raise ImproperlyConfigured(f"ADMIN_2FA must be off, optional or required, not {ADMIN_2FA!r}")
+OTP_TOTP_ISSUER = "Village Trails"
 
 # Admin sign-in (django-axes): after AXES_FAILURE_LIMIT failures for one username from one address, that pair is
 # refused, the right password too, for AXES_COOLOFF_MINUTES.
@@ -324,6 +357,33 @@ LEAFLET_CONFIG = {
     "SCALE": "metric",
     "RESET_VIEW": False,
 }
+
+# --- Content-Security-Policy (django-csp): scripts and styles of our own only, no inline ones; images from here,
+# data: URLs and the map tiles' host. CSP_REPORT_ONLY=true reports violations without blocking (to try a change).
+TILE_HOST = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILES_URL)) if MAP_TILES_URL else None
+_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([TILE_HOST] if TILE_HOST else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _POLICY
+else:
+    CONTENT_SECURITY_POLICY = _POLICY
+# Browser features the site never uses, denied to every page and anything it might embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=()"
+)
 
 # Shown in the footer of a demo installation: prices and schedules in seed_demo are examples.
 DEMO_NOTICE = env_bool("DEMO_NOTICE", DEBUG)

@@ -1,15 +1,18 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponsePermanentRedirect
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
-from config.views import favicon, robots_txt
+from config.views import favicon, privacy, robots_txt
+from core import two_factor
+from core.admin_views import personal_data_view
 from residency.sitemaps import SITEMAPS as RESIDENCY_SITEMAPS
 from villages.sitemaps import SITEMAPS as VILLAGE_SITEMAPS
 
@@ -41,7 +44,7 @@ urlpatterns = [
     path("api/v1/", include("bookings.api.urls")),
     path("api/v1/", include("residency.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 if settings.SERVE_MEDIA:
     # Public uploads (village and experience photos) for development; in production the proxy serves them.
@@ -49,9 +52,19 @@ if settings.SERVE_MEDIA:
 
 urlpatterns += i18n_patterns(
     re_path(rf"^admin/(?P<old>{'|'.join(MOVED_ADMIN_PAGES)})/", moved_admin_page),
+    path("admin/personal-data/", admin.site.admin_view(personal_data_view), name="personal_data"),
+    path("admin/two-factor/", two_factor.enrol, name="two_factor"),
+    # An operator sets their first password through the link create_operator --send-link emails.
+    path(
+        "admin/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("set_password_done")),
+        name="set_password",
+    ),
+    path("admin/set-password/done/", auth_views.PasswordResetCompleteView.as_view(), name="set_password_done"),
     path("admin/", admin.site.urls),
     path("bookings/", include("bookings.urls")),
     path("residency/", include("residency.urls")),
+    path("privacy/", privacy, name="privacy"),
     path("", include("villages.urls")),
     prefix_default_language=True,
 )

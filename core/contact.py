@@ -1,5 +1,7 @@
 """Contact details as the booking rules want them: one normalised form, or a clear refusal."""
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,3 +28,11 @@ def normalised_email(raw: str) -> str:
     email = (raw or "").strip()
     validate_email(email)
     return email
+
+
+EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def without_addresses(text: str) -> str:
+    """Text for a log line or an error column: every email address in it reduced to its domain (***@example.com)."""
+    return EMAIL_IN_TEXT.sub(r"***@\1", text)

@@ -10,6 +10,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from outbox.models import OutgoingEmail
@@ -70,7 +71,12 @@ def one_line(subject: str) -> str:
 
 def render_parts(template: str, context: dict) -> tuple[str, str]:
     """emails/<template>.txt and .html, rendered in the active language: (text, html)."""
-    context = {**context, "html_lang": html_lang(translation.get_language()), "site_url": settings.SITE_URL}
+    context = {
+        **context,
+        "html_lang": html_lang(translation.get_language()),
+        "site_url": settings.SITE_URL,
+        "privacy_url": settings.SITE_URL + reverse("privacy"),
+    }
     return tidy_text(render_to_string(f"emails/{template}.txt", context)), render_to_string(
         f"emails/{template}.html", context
     )

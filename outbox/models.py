@@ -52,6 +52,9 @@ class OutgoingEmail(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    personal_data_removed_at = models.DateTimeField(
+        _("recipient removed at"), null=True, blank=True, help_text=_("The address is not kept once it served.")
+    )
 
     class Meta:
         db_table = "bookings_outgoingemail"  # where the bookings app created it

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from core.contact import without_addresses
 from outbox import messages
 from outbox.dispatch import enqueue, enqueue_on_commit
 from outbox.models import OutgoingEmail
@@ -87,7 +88,8 @@ def send_outgoing_email(email_id, *, now=None) -> str:
     except Exception as error:  # noqa: BLE001 - a rendering bug must not leave the row claimed forever
         logger.exception("Email %s could not be rendered", email_id)
         OutgoingEmail.objects.filter(pk=email_id).update(
-            status=OutgoingEmail.Status.FAILED, last_error=f"rendering: {type(error).__name__}: {error}"[:2000]
+            status=OutgoingEmail.Status.FAILED,
+            last_error=without_addresses(f"rendering: {type(error).__name__}: {error}")[:2000],
         )
         return "failed"
     try:
@@ -98,10 +100,12 @@ def send_outgoing_email(email_id, *, now=None) -> str:
         OutgoingEmail.objects.filter(pk=email_id).update(
             status=OutgoingEmail.Status.FAILED if failed_for_good else OutgoingEmail.Status.PENDING,
             next_attempt_at=now + timedelta(seconds=retry_in),
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+            last_error=without_addresses(f"{type(error).__name__}: {error}")[:2000],
         )
         if failed_for_good:
-            logger.error("Email %s failed after %s attempts: %s", email_id, email.attempts, error)
+            logger.error(
+                "Email %s failed after %s attempts: %s", email_id, email.attempts, without_addresses(str(error))
+            )
             return "failed"
         raise EmailSendFailed(retry_in, error) from error
     OutgoingEmail.objects.filter(pk=email_id).update(

@@ -7,8 +7,9 @@ class ResidencyConfig(AppConfig):
     verbose_name = _("Residency")
 
     def ready(self):
+        from core.personal_data import register_holder
         from outbox.models import OutgoingEmail
-        from residency import demo, emails
+        from residency import demo, emails, personal_data
         from residency.models import ResidencyApplication, ResidencyProgram
         from villages.demo import register_demo_loader
         from villages.scoping import register_scope
@@ -17,4 +18,5 @@ class ResidencyConfig(AppConfig):
         register_scope(ResidencyApplication, "program__village")
         register_scope(OutgoingEmail, "application__program__village")
         emails.register_writers()
+        register_holder(personal_data.HOLDER)
         register_demo_loader(demo.load_programs)

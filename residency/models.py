@@ -167,6 +167,15 @@ class ResidencyApplication(models.Model):
     reviewed_at = models.DateTimeField(_("review started at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    privacy_version = models.CharField(
+        _("privacy notice shown"), max_length=20, blank=True, help_text=_("The version of the privacy notice.")
+    )
+    personal_data_removed_at = models.DateTimeField(
+        _("personal data removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Personal details replaced by a marker and the CV deleted: kept no longer than needed, or erased."),
+    )
 
     class Meta:
         db_table = "bookings_residencyapplication"  # where the bookings app created it

@@ -163,7 +163,13 @@ def apply_for_residency(*, program: str, now=None, **fields) -> ResidencyApplica
     stored_cv = private_storage.save(new_cv_name(found.pk), fields["cv"])
     try:
         with transaction.atomic():
-            application = _insert_application(program=found, cv=stored_cv, consent_given_at=now, **cleaned)
+            application = _insert_application(
+                program=found,
+                cv=stored_cv,
+                consent_given_at=now,
+                privacy_version=settings.PRIVACY_VERSION,  # the notice the applicant consented under
+                **cleaned,
+            )
             queue_email(application, Kind.APPLICATION_SUBMITTED, now=now)
             if found.village.contact_email:
                 queue_email(

@@ -11,7 +11,8 @@ from django.utils.functional import cached_property
 @deconstructible(path="residency.storage.PrivateStorage")
 class PrivateStorage(FileSystemStorage):
     def __init__(self):
-        super().__init__(base_url=None)
+        # Readable by the server's user only: a CV is nobody else's business on the machine either.
+        super().__init__(base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
     @cached_property
     def base_location(self):

@@ -43,7 +43,7 @@ def image_preview(field_file, alt_text) -> str:
     thumbnail = thumbnail_name(field_file.name, PREVIEW_WIDTH)
     url = storage.url(thumbnail) if storage.exists(thumbnail) else field_file.url
     return format_html(
-        '<img src="{}" alt="{}" style="max-width: 160px; max-height: 120px; height: auto;" loading="lazy">',
+        '<img src="{}" alt="{}" class="image-preview" loading="lazy">',
         url,
         alt_text or "",
     )

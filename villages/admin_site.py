@@ -1,17 +1,55 @@
-"""The admin site: Django's, with its "view on site" redirect asking the same scoping as every other admin page.
+"""The admin site: Django's, with its "view on site" redirect asking the same scoping as every other admin page,
+and two-factor sign-in for staff (core.two_factor: ADMIN_2FA).
 
 Django's redirect (`admin/r/<content type>/<id>/`) looks any object up by id and answers with its public address,
 for any staff user. For a booking or a residency application that address carries the visitor's secret token, so
 another village's object must be "not found" there too.
 """
 
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path
 
 
 class VillageAdminSite(admin.AdminSite):
+    login_template = "admin/sign_in.html"
+
+    @property
+    def login_form(self):
+        from core.two_factor import SignInForm  # imported late: INSTALLED_APPS loads this module before any model
+
+        return SignInForm
+
+    def has_permission(self, request):
+        """Staff, and verified by a second factor where one is due (an enrolled device, or ADMIN_2FA=required)."""
+        allowed = super().has_permission(request)
+        if not allowed or settings.ADMIN_2FA == "off":
+            return allowed
+        from core.two_factor import must_give_a_code
+
+        if settings.ADMIN_2FA == "required" or must_give_a_code(request.user):
+            return request.user.is_verified()
+        return True
+
+    def admin_view(self, view, cacheable=False):
+        """With ADMIN_2FA=required, a signed-in account without a device is sent to enrol before any page."""
+        protected = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def enrolled_first(request, *args, **kwargs):
+            from core.two_factor import must_enrol
+
+            if must_enrol(request):
+                return redirect("two_factor")
+            return protected(request, *args, **kwargs)
+
+        return enrolled_first
+
     def get_urls(self):
         scoped = path(
             "r/<int:content_type_id>/<path:object_id>/",

@@ -130,6 +130,7 @@ def create_booking(
                 total_price=price_for(session, adults, children),
                 idempotency_key=idempotency_key or None,
                 request_fingerprint=fingerprint if idempotency_key else "",
+                privacy_version=settings.PRIVACY_VERSION,  # the notice the form and the API link to
                 **contact,
             )
             enqueue_on_commit(CONFIRM_TASK, booking.pk)
