@@ -41,6 +41,7 @@ def environment(mail_dir: Path, var_dir: Path) -> dict:
         DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{DATABASE}",
         REDIS_URL="redis://127.0.0.1:6379/14",
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        ALLOW_FILE_EMAIL="true",  # production settings otherwise, with the emails counted from files
         EMAIL_FILE_PATH=str(mail_dir),
         VAR_DIR=str(var_dir),
         SITE_URL=f"http://127.0.0.1:{PORT}",

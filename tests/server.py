@@ -21,12 +21,15 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    def __init__(self, log_path: Path, *, workers: int = 2, **environment: str):
+    def __init__(self, log_path: Path, *, workers: int = 2, repo_config: bool = False, **environment: str):
+        """`repo_config`: run with nothing but the repository's gunicorn.conf.py (its access log goes to the log);
+        otherwise the access log names the process that answered each request (processes_that_answered)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.access_log_path = log_path.with_suffix(".access.log")
         self.workers = workers
+        self.repo_config = repo_config
         self.extra_environment = environment
         self.process = None
 
@@ -44,8 +47,11 @@ class Gunicorn:
 
     def start(self, timeout: float = 30) -> "Gunicorn":
         self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [
+        if self.repo_config:
+            command = [sys.executable, "-m", "gunicorn", "config.wsgi"]
+            environment = {**self.environment(), "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        else:
+            command = [
                 sys.executable,
                 "-m",
                 "gunicorn",
@@ -61,9 +67,12 @@ class Gunicorn:
                 str(self.access_log_path),
                 "--access-logformat",
                 "%(p)s %(s)s %(m)s %(U)s",
-            ],
+            ]
+            environment = self.environment()
+        self.process = subprocess.Popen(
+            command,
             cwd=ROOT,
-            env=self.environment(),
+            env=environment,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )

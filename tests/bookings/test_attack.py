@@ -12,7 +12,7 @@ from django.db import connection
 
 from bookings.models import Booking
 from tests.conftest import service_missing
-from tests.factories import ExperienceFactory, SessionFactory, new_contact
+from tests.factories import ExperienceFactory, SessionFactory, make_booking, new_contact
 from tests.server import Gunicorn
 from villages.models import Session
 
@@ -66,3 +66,18 @@ def test_both_worker_processes_count_one_limit_per_address(site):
     session.refresh_from_db()
     assert session.seats_taken == 10 == Booking.objects.count()
     assert len(site.processes_that_answered("/api/v1/bookings/")) == 2
+
+
+def test_the_repositorys_gunicorn_config_keeps_tokens_out_of_the_access_log(tmp_path, redis_url):
+    if connection.vendor != "postgresql":
+        service_missing("gunicorn shares the test database with the test: set DATABASE_URL to PostgreSQL")
+    server = Gunicorn(tmp_path / "gunicorn.log", repo_config=True).start()
+    try:
+        booking = make_booking(SessionFactory())
+        with urllib.request.urlopen(f"{server.url}{booking.get_absolute_url()}", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        server.stop()
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert f"/zh-hans/bookings/{booking.reference}/" in log  # the request is logged…
+    assert booking.token not in log and "token=" not in log  # …without its query string

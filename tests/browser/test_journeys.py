@@ -6,10 +6,8 @@ main text); key pages are saved at 375 and 1440 px under var/screenshots/.
 
 import re
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -20,30 +18,8 @@ from residency.models import ResidencyApplication
 from tests.browser.conftest import PHONE
 from tests.factories import make_operator, pdf_bytes
 from villages.models import Experience, Session, Village
-from villages.scoping import OPERATORS_GROUP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# The data migrations that give the operators group its permissions.
-OPERATOR_MIGRATIONS = ("0002_operators_group", "0003_operators_manage_programs", "0005_operators_review_applications")
-# Models those migrations name under the app that held them then.
-MOVED_SINCE = {"residencyprogram": "residency", "residencyapplication": "residency", "outgoingemail": "outbox"}
-# Models those migrations name under the app that held them then.
-MOVED_SINCE = {"residencyprogram": "residency", "residencyapplication": "residency", "outgoingemail": "outbox"}
-
-
-@pytest.fixture
-def operators_group():
-    """The group as the data migrations make it: the live server's transactional tests flush it away."""
-    group, _created = Group.objects.get_or_create(name=OPERATORS_GROUP)
-    for migration in OPERATOR_MIGRATIONS:
-        for app_label, models in import_module(f"bookings.migrations.{migration}").PERMISSIONS.items():
-            for model, actions in models.items():
-                for action in actions:
-                    permission = Permission.objects.get(
-                        content_type__app_label=MOVED_SINCE.get(model, app_label), codename=f"{action}_{model}"
-                    )
-                    group.permissions.add(permission)
-    return group
 
 
 @pytest.fixture
