@@ -9,7 +9,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_django(code: str, **environment: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    # Not the test run's own switches (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE would fail a production check).
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(environment)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     script = "import django\ndjango.setup()\n" + code

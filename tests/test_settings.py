@@ -68,7 +68,7 @@ def test_without_debug_the_app_serves_its_own_static_files(tmp_path):
 
 GOOD_PRODUCTION = {
     "DEBUG": "false",
-    "SECRET_KEY": STRONG_KEY,
+    "SECRET_KEY": STRONG_KEY + "-and-long-enough-for-django",
     "SITE_URL": "https://villages.example.com",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "ALLOWED_HOSTS": "villages.example.com",
