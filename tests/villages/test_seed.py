@@ -29,8 +29,10 @@ from villages.models import (
     Village,
     VillageHonour,
     VillageImage,
+    VillageMembership,
 )
 from villages.months import mask_from_months
+from villages.scoping import villages_for
 
 SEEDED_MODELS = [
     District,
@@ -311,3 +313,26 @@ def test_a_seed_that_fails_part_way_leaves_nothing_behind(monkeypatch):
 
     for model in SEEDED_MODELS:
         assert not model.objects.exists(), model.__name__
+
+
+@pytest.mark.django_db
+def test_on_a_development_install_each_demo_village_gets_an_operator_who_can_sign_in(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    for slug, username in demo_content.DEMO_OPERATORS.items():
+        response = client.post(
+            "/en/admin/login/",
+            {"username": username, "password": demo_content.DEMO_OPERATOR_PASSWORD, "next": "/en/admin/"},
+        )
+        assert response["Location"] == "/en/admin/", username
+        assert [village.slug for village in villages_for(response.wsgi_request.user)] == [slug]
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_production_gets_no_demo_operators(settings):
+    settings.DEBUG = False
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
+    assert translation.gettext("Demo operator accounts are only created when DEBUG is on.") in output.getvalue()
+    assert not VillageMembership.objects.exists()

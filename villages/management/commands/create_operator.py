@@ -8,20 +8,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from villages.models import Village, VillageMembership
-from villages.scoping import OPERATORS_GROUP
+from villages.operators import save_operator
 
 
 class Command(BaseCommand):
@@ -60,16 +58,7 @@ class Command(BaseCommand):
                 validate_password(password, user)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
-        with transaction.atomic():
-            user.is_staff = True
-            if password is not None:
-                user.set_password(password)
-            elif not user.pk:
-                user.set_unusable_password()
-            user.save()
-            user.groups.add(Group.objects.get(name=OPERATORS_GROUP))
-            for each in villages:
-                VillageMembership.objects.update_or_create(user=user, village=each, defaults={"role": role})
+        save_operator(user, villages, role=role, password=password)
         if send_link:
             self.send_link(user)
         names = ", ".join(each.slug for each in villages)

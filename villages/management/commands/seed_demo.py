@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.utils import timezone
@@ -33,7 +32,9 @@ from villages.models import (
     Village,
     VillageHonour,
     VillageImage,
+    VillageMembership,
 )
+from villages.operators import save_operator
 
 WINDOW_DAYS = 28
 FALLBACK_DAYS = 14
@@ -104,15 +105,14 @@ class Command(BaseCommand):
         User = get_user_model()
         for slug, username in demo_content.DEMO_OPERATORS.items():
             if not User.objects.filter(username=username).exists():
-                call_command(
-                    "create_operator",
-                    username,
-                    village=[slug],
-                    role="manager",
-                    email=f"{username}@example.com",
+                user = User(username=username, email=f"{username}@example.com")
+                save_operator(
+                    user,
+                    Village.objects.filter(slug=slug),
+                    role=VillageMembership.Role.MANAGER,
                     password=demo_content.DEMO_OPERATOR_PASSWORD,
-                    stdout=self.stdout,
                 )
+                self.stdout.write(f"{username} operates {slug} (demo).")
 
     # Content
 
