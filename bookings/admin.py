@@ -1,12 +1,16 @@
 """Bookings in the admin: each village's bookings with their actions (approve, cancel, check in, no-show, CSV
-export), the check-in page, and on each session's page its bookings and the action that calls sessions off."""
+export), the check-in page, the waiting lists, and on each session's page its bookings, its waiting list, how many
+were rebooked after it was called off, and the action that calls sessions off (with the reason sent to visitors)."""
 
 import csv
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,11 +20,13 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import services
 from bookings.errors import BookingError
-from bookings.models import Booking
+from bookings.models import Booking, WaitlistEntry
+from core.fields import max_length
 from core.timezones import SHANGHAI
 from outbox.admin import OutgoingEmailInline
 from villages.admin import add_to_session_admin
 from villages.admin_base import VillageScopedAdmin
+from villages.models import Session
 
 # A cell starting with one of these is a formula to Excel: exported free text gets a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -290,6 +296,7 @@ class BookingInline(admin.TabularInline):
     """The session's bookings, to read: changes go through the booking list and its actions."""
 
     model = Booking
+    fk_name = "session"
     extra = 0
     can_delete = False
     show_change_link = True
@@ -311,13 +318,125 @@ class BookingInline(admin.TabularInline):
         return False
 
 
-@admin.action(description=_("Cancel selected sessions (visitors are emailed)"), permissions=["change"])
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(VillageScopedAdmin):
+    """The waiting lists, to read: entries come from visitors, offers and claims from the services. An operator may
+    take a party off a list (after a phone call); seats held for it go to the next party."""
+
+    view_on_site = False  # the visitor's page holds their secret token
+    list_display = ["reference", "session", "party_size", "status", "name", "phone", "created_at", "offer_expires_at"]
+    list_filter = [
+        "status",
+        ("session", admin.RelatedOnlyFieldListFilter),
+        ("session__experience__village", admin.RelatedOnlyFieldListFilter),
+        ("session__experience", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["reference", "name", "email", "phone"]
+    date_hierarchy = "session__starts_at"
+    list_select_related = ["session__experience"]
+    fields = readonly_fields = [
+        "reference",
+        "session",
+        "adults",
+        "children",
+        "status",
+        "name",
+        "email",
+        "phone",
+        "language",
+        "created_at",
+        "offered_at",
+        "offer_expires_at",
+        "closed_at",
+        "booking",
+    ]
+    inlines = [OutgoingEmailInline]
+    actions = ["take_off_the_list"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("party"))
+    def party_size(self, entry):
+        return party(entry)
+
+    @admin.action(description=_("Take off the waiting list (seats held go to the next party)"), permissions=["change"])
+    def take_off_the_list(self, request, queryset):
+        done = 0
+        for entry in queryset:
+            try:
+                services.leave_waitlist(entry.pk)
+            except BookingError as error:
+                self.message_user(request, f"{entry.reference}: {error.message}", messages.WARNING)
+                continue
+            done += 1
+            self.log_change(request, entry, gettext("Taken off the waiting list."))
+        self.message_user(request, gettext("%(count)s taken off.") % {"count": done}, messages.SUCCESS)
+
+
+class WaitlistInline(admin.TabularInline):
+    """The session's waiting list in its order, to read."""
+
+    model = WaitlistEntry
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = readonly_fields = ["reference", "party_size", "name", "phone", "status", "offer_expires_at"]
+    ordering = ["created_at", "pk"]
+    verbose_name_plural = _("waiting list")
+
+    @admin.display(description=_("party"))
+    def party_size(self, entry):
+        return party(entry)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CancelSessionsForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the sessions are called off"),
+        required=False,
+        max_length=max_length(Session, "cancellation_reason"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_(
+            "Sent to every visitor, in their email, with links to rebook onto the next sessions with room. "
+            "For example: heavy rain is forecast for the evening."
+        ),
+    )
+
+
+@admin.action(description=_("Cancel selected sessions (visitors are emailed)…"), permissions=["change"])
 def cancel_sessions(modeladmin, request, queryset):
-    """Call sessions off through the service: their bookings are cancelled and every visitor is emailed."""
+    """First a page with the sessions and the reason to send; its "post" calls each one off through the service:
+    their bookings are cancelled and every visitor is emailed the reason and the sessions they can rebook onto."""
+    sessions = list(queryset.select_related("experience__village").order_by("starts_at", "pk"))
+    form = CancelSessionsForm(request.POST if request.POST.get("post") == "yes" else None)
+    if not (form.is_bound and form.is_valid()):
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": gettext("Cancel sessions"),
+            "subtitle": None,
+            "opts": modeladmin.opts,
+            "sessions": sessions,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = modeladmin.admin_site.name
+        return TemplateResponse(request, "admin/villages/session/cancel_sessions.html", context)
     done = 0
-    for session in queryset:
+    for session in sessions:
         try:
-            _session, cancelled = services.cancel_session(session.pk)
+            _session, cancelled = services.cancel_session(session.pk, reason=form.cleaned_data["reason"])
         except BookingError as error:
             modeladmin.message_user(request, f"{session}: {error.message}", messages.WARNING)
             continue
@@ -329,6 +448,42 @@ def cancel_sessions(modeladmin, request, queryset):
             % {"count": len(cancelled)},
         )
     modeladmin.message_user(request, gettext("%(count)s session(s) cancelled.") % {"count": done}, messages.SUCCESS)
+    return None
 
 
-add_to_session_admin(inlines=[BookingInline], actions=[cancel_sessions])
+def _count_by(field: str, queryset):
+    """How many rows of `queryset` point at the session through `field`, as a subquery: counts over joins in one
+    query would multiply each other."""
+    counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(count=Count("pk"))
+    return Coalesce(Subquery(counted.values("count"), output_field=IntegerField()), 0)
+
+
+@admin.display(description=_("waiting"), ordering="waiting")
+def waiting(session) -> int:
+    return session.waiting
+
+
+@admin.display(description=_("rebooked"))
+def rebooked(session) -> str:
+    """For a session called off: how many of its cancelled bookings the visitors moved to another session."""
+    if session.status != Session.Status.CANCELLED:
+        return "–"
+    return gettext("%(rebooked)s of %(cancelled)s") % {
+        "rebooked": session.rebooked,
+        "cancelled": session.cancelled_with_it + session.rebooked,
+    }
+
+
+add_to_session_admin(
+    inlines=[BookingInline, WaitlistInline],
+    actions=[cancel_sessions],
+    columns=[waiting, rebooked],
+    annotations={
+        "waiting": _count_by("session", WaitlistEntry.objects.filter(status__in=WaitlistEntry.ACTIVE)),
+        "rebooked": _count_by("rebooked_from", Booking.objects.all()),
+        "cancelled_with_it": _count_by(
+            "session",
+            Booking.objects.filter(status=Booking.Status.CANCELLED, cancelled_by=Booking.CancelledBy.OPERATOR),
+        ),
+    },
+)

@@ -23,6 +23,7 @@ from icalendar import Calendar, Event
 from qrcode.image.pil import PilImage
 
 from bookings.models import Booking
+from bookings.selectors import sessions_to_move_to
 from outbox import messages
 from outbox.messages import one_line, render_parts
 from outbox.models import OutgoingEmail
@@ -35,13 +36,16 @@ BOOKING_KINDS = (
     Kind.BOOKING_RECEIVED,
     Kind.BOOKING_REMINDER,
     Kind.BOOKING_CANCELLED,
+    Kind.BOOKING_MOVED,
     Kind.OPERATOR_NEW_BOOKING,
 )
 # What each email carries besides its text: the QR code to show at the village, and the calendar entry.
-WITH_QR_CODE = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_REMINDER}
-WITH_CALENDAR = {Kind.BOOKING_CONFIRMED}
-# Emails that make no sense once the booking or its session is cancelled: the outbox drops them as obsolete.
-VOID_WHEN_CANCELLED = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_RECEIVED, Kind.BOOKING_REMINDER}
+WITH_QR_CODE = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_REMINDER, Kind.BOOKING_MOVED}
+WITH_CALENDAR = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED}
+# Emails that make no sense once the booking or its session is cancelled: the outbox drops them as obsolete; and
+# those about a session the booking has since been moved away from (an older revision).
+VOID_WHEN_CANCELLED = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_RECEIVED, Kind.BOOKING_REMINDER, Kind.BOOKING_MOVED}
+REBOOK_CHOICES = 3  # next sessions with room offered in the email of a session the village called off
 ZH_WEEKDAYS = "一二三四五六日"
 
 
@@ -75,10 +79,17 @@ def _booking_of(email: OutgoingEmail) -> Booking:
 
 
 def called_off(email: OutgoingEmail) -> bool:
-    """A confirmation or reminder for a booking (or session) that was cancelled before it went out."""
-    if email.kind not in VOID_WHEN_CANCELLED:
+    """An email overtaken before it went out: a confirmation or reminder for a booking (or session) cancelled since,
+    or any booking email (a cancellation included) written before the booking was moved, which would now describe
+    the new date.
+    """
+    if email.kind not in VOID_WHEN_CANCELLED and email.kind != Kind.BOOKING_CANCELLED:
         return False
     booking = _booking_of(email)
+    if email.revision < booking.calendar_sequence:
+        return True
+    if email.kind == Kind.BOOKING_CANCELLED:
+        return False
     return booking.status == Booking.Status.CANCELLED or booking.session.status == Session.Status.CANCELLED
 
 
@@ -124,6 +135,11 @@ def _context(booking: Booking, kind: str) -> dict:
         "party": party_size(booking.adults, booking.children),
         "total": format_price(booking.total_price),
         "meeting_point": experience.meeting_point,
+        "meeting_point_map_url": meeting_point_map_url(experience),
+        "what_to_bring": experience.what_to_bring,
+        "accessibility": experience.accessibility,
+        "weather_policy": experience.weather_policy,
+        "moved_from": local_datetime(booking.moved_from.starts_at) if booking.moved_from_id else None,
         "cancel_until": local_datetime(booking.cancellation_deadline),
         "manage_url": manage_url(booking),
         "experience_url": _experience_url(experience),
@@ -132,7 +148,32 @@ def _context(booking: Booking, kind: str) -> dict:
         "phone": _readable_phone(booking.phone),
         "awaiting_approval": booking.status == Booking.Status.PENDING,
         "cancelled_by_visitor": booking.cancelled_by == Booking.CancelledBy.VISITOR,
+        **(_rebooking(booking) if kind == Kind.BOOKING_CANCELLED else {}),
     }
+
+
+def _rebooking(booking: Booking) -> dict:
+    """For a booking the village cancelled with its session: why, and links to move the party to the experience's
+    next sessions with room (each opens the manage page with that session chosen), or to keep it cancelled."""
+    if not booking.rebookable:
+        return {}
+    manage = manage_url(booking)
+    return {
+        "cancellation_reason": booking.session.cancellation_reason,
+        "rebook_choices": [
+            {"when": local_datetime(session.starts_at), "url": f"{manage}&move={session.pk}#move"}
+            for session in sessions_to_move_to(booking, limit=REBOOK_CHOICES)
+        ],
+        "keep_cancelled_url": f"{manage}&keep=cancelled",
+    }
+
+
+def meeting_point_map_url(experience) -> str | None:
+    """OpenStreetMap at the meeting point, for a phone to open; None without coordinates."""
+    latitude, longitude = experience.meeting_point_latitude, experience.meeting_point_longitude
+    if latitude is None or longitude is None:
+        return None
+    return f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=17/{latitude}/{longitude}"
 
 
 def _subject(kind: str, context: dict) -> str:
@@ -145,6 +186,8 @@ def _subject(kind: str, context: dict) -> str:
         subject = _("Reminder: %(title)s, %(when)s (%(reference)s)") % values
     elif kind == Kind.BOOKING_CANCELLED:
         subject = _("Booking cancelled: %(title)s (%(reference)s)") % values
+    elif kind == Kind.BOOKING_MOVED:
+        subject = _("Booking moved to %(when)s: %(title)s (%(reference)s)") % values
     elif context["awaiting_approval"]:
         subject = _("Booking to approve %(reference)s: %(title)s, %(when)s") % values
     else:
@@ -241,6 +284,7 @@ def booking_calendar(booking: Booking) -> bytes:
     calendar.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"{booking.reference}@villages")
+    event.add("sequence", booking.calendar_sequence)  # a moved booking replaces its earlier event
     event.add("dtstamp", timezone.now().astimezone(UTC).replace(microsecond=0))
     event.add("dtstart", session.starts_at.astimezone(UTC))
     event.add("dtend", session.ends_at.astimezone(UTC))
@@ -258,7 +302,9 @@ def booking_calendar(booking: Booking) -> bytes:
     )
     event.add("url", link)
     event.add("status", _calendar_status(booking))
-    if village.latitude is not None and village.longitude is not None:
+    if experience.meeting_point_latitude is not None and experience.meeting_point_longitude is not None:
+        event.add("geo", (float(experience.meeting_point_latitude), float(experience.meeting_point_longitude)))
+    elif village.latitude is not None and village.longitude is not None:
         event.add("geo", (float(village.latitude), float(village.longitude)))
     calendar.add_component(event)
     return calendar.to_ical()

@@ -15,6 +15,13 @@ class InvalidBooking(BookingError):
     http_status = 400
 
 
+class NoSuchSession(InvalidBooking):
+    """No session by that id that visitors can see (a 400 for a session named in a body, a 404 in an address)."""
+
+    def __init__(self):
+        super().__init__(fields={"session": [_("There is no such session.")]})
+
+
 class SoldOut(BookingError):
     http_status = 409
     default_message = _("Sorry, this session is sold out.")
@@ -72,3 +79,30 @@ class CheckInRefused(InvalidTransition):
 
 class SessionHasCheckIns(InvalidTransition):
     default_message = _("Visitors of this session have already checked in; it can no longer be cancelled.")
+
+
+class BookingsClosed(BookingError):
+    """Past the experience's booking cut-off: the village is getting ready, no new booking, offer or move."""
+
+    http_status = 409
+    default_message = _("Bookings for this session have closed. Please choose a later session.")
+
+
+class WaitlistNotNeeded(BookingError):
+    http_status = 409
+    default_message = _("There are enough seats left in this session: book them instead.")
+
+
+class AlreadyWaiting(BookingError):
+    http_status = 409
+    default_message = _("This email address is already on this session's waiting list.")
+
+
+class OfferNotOpen(BookingError):
+    http_status = 409
+    default_message = _("There is no offer of seats to claim: it has been claimed, has lapsed, or was never made.")
+
+
+class MoveRefused(BookingError):
+    http_status = 409
+    default_message = _("This booking can no longer be moved online. Please contact the village.")

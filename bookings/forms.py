@@ -6,8 +6,8 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from bookings.errors import BookingError, SoldOut
 from bookings.services import price_for
@@ -61,6 +61,7 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, experience: Experience, sessions=(), language: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.too_full = False  # set when the chosen session had too few seats: the page offers its waiting list
         self.experience = experience
         self.sessions = list(sessions)
         self.request_language = language
@@ -141,6 +142,12 @@ class BookingForm(forms.Form):
             "idempotency_key": f"{IDEMPOTENCY_PREFIX}{key}" if key else None,
         }
 
+    def waitlist_arguments(self) -> dict:
+        """Keyword arguments for services.join_waitlist: the party and who it is, for the chosen session."""
+        arguments = self.service_arguments()
+        del arguments["notes"], arguments["idempotency_key"]
+        return arguments
+
     def add_booking_error(self, error: BookingError) -> None:
         """Show a refusal of the service: its field messages next to the fields, its message above the form."""
         self.add_error(None, str(error.message))
@@ -154,6 +161,10 @@ class BookingForm(forms.Form):
                     self.add_error(None, str(message))
         if isinstance(error, SoldOut) and not error.fields:
             self.add_error("session", str(error.message))
+            self.add_error(
+                "session", gettext("You can join its waiting list instead: you will be emailed if seats free up.")
+            )
+            self.too_full = True
 
     def renew_submission_key(self) -> None:
         """After a key was used for a different booking: the next try is a new submission."""
@@ -171,16 +182,22 @@ class BookingForm(forms.Form):
             return None
 
     def session_options(self) -> list[dict]:
+        """Every session to come; a full one can still be chosen, to join its waiting list."""
         chosen = self.chosen_session_id
         return [
             {
                 "session": session,
                 "id": f"{self.auto_id % 'session'}_{session.pk}",
                 "sold_out": session.is_sold_out,
-                "checked": session.pk == chosen and not session.is_sold_out,
+                "checked": session.pk == chosen,
             }
             for session in self.sessions
         ]
+
+    @property
+    def offers_waitlist(self) -> bool:
+        """Whether the page shows "Join the waiting list": a session is full, or the one chosen was too full."""
+        return self.too_full or any(session.is_sold_out for session in self.sessions)
 
     def total_price(self):
         """The total for what is chosen so far, as the service will price it; None until it can be known."""

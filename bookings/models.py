@@ -51,6 +51,27 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    moved_from = models.ForeignKey(
+        Session,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings_moved_away",
+        verbose_name=_("moved from"),
+        help_text=_("The session it was last moved from (by the visitor, or rebooked after a cancellation)."),
+    )
+    moved_at = models.DateTimeField(_("moved at"), null=True, blank=True)
+    rebooked_from = models.ForeignKey(
+        Session,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rebooked_bookings",
+        verbose_name=_("rebooked from"),
+        help_text=_("The session the village called off, from which the visitor rebooked this booking."),
+    )
+    # Raised by every move: calendar apps replace the event of the same UID with the higher SEQUENCE.
+    calendar_sequence = models.PositiveSmallIntegerField(default=0, editable=False)
     privacy_version = models.CharField(
         _("privacy notice shown"), max_length=20, blank=True, help_text=_("The version of the privacy notice.")
     )
@@ -96,3 +117,79 @@ class Booking(models.Model):
     def cancellation_deadline(self):
         """Until when the visitor may cancel online: the session start less the experience's window."""
         return self.session.starts_at - timedelta(hours=self.session.experience.cancellation_window_hours)
+
+    @property
+    def rebookable(self) -> bool:
+        """Cancelled by the village with its whole session: the visitor may move the party to another session. A party
+        the village had removed on its own before calling the session off is not invited back."""
+        session = self.session
+        return (
+            self.status == self.Status.CANCELLED
+            and self.cancelled_by == self.CancelledBy.OPERATOR
+            and session.status == Session.Status.CANCELLED
+            and (session.cancelled_at is None or self.cancelled_at is None or self.cancelled_at >= session.cancelled_at)
+        )
+
+
+class WaitlistEntry(models.Model):
+    """A party waiting for seats of a full session. When seats free up, the earliest entry whose whole party fits is
+    offered them: held (counted as taken) until `offer_expires_at`, then claimed as a booking or passed on."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered seats")
+        BOOKED = "booked", _("Booked")
+        LAPSED = "lapsed", _("Offer lapsed")
+        LEFT = "left", _("Left the list")
+
+    ACTIVE = (Status.WAITING, Status.OFFERED)
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    session = models.ForeignKey(Session, models.PROTECT, related_name="waitlist", verbose_name=_("session"))
+    adults = models.PositiveSmallIntegerField(_("adults"))
+    children = models.PositiveSmallIntegerField(_("children"), default=0)
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=20)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, help_text=_("Booked, lapsed or left."))
+    booking = models.OneToOneField(
+        Booking, models.SET_NULL, null=True, blank=True, related_name="waitlist_entry", verbose_name=_("booking")
+    )
+    privacy_version = models.CharField(_("privacy notice shown"), max_length=20, blank=True)
+    personal_data_removed_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting-list entries")
+        constraints = [
+            models.CheckConstraint(condition=Q(adults__gt=0) | Q(children__gt=0), name="waitlist_entry_has_people"),
+            # One place in a session's list per email address, whatever its letter case.
+            models.UniqueConstraint(
+                Upper("email"),
+                "session",
+                condition=Q(status__in=["waiting", "offered"]),
+                name="one_active_waitlist_entry_per_email_and_session",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False), name="waitlist_offer_has_an_end"
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status", "created_at"], name="waitlist_session_status_idx")]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        """The visitor's page of the entry; the token in it is the only key."""
+        return reverse("bookings:waitlist", args=[self.reference]) + f"?token={self.token}"
+
+    @property
+    def seats(self) -> int:
+        return self.adults + self.children

@@ -1,16 +1,18 @@
-"""What the operators' dashboard on the admin index reads of bookings: today's and the coming week's sessions and
-the bookings waiting for approval, limited to the user's villages. (Applications and failed emails: the residency
-and outbox apps' blocks of the same page.)
+"""Reads of bookings: the seats a waiting list is owed and what is left to book, where an entry stands, where a
+booking can be moved; and what the operators' dashboard on the admin index shows (today's and the coming week's
+sessions, the bookings waiting for approval, limited to the user's villages; applications and failed emails are
+the residency and outbox apps' blocks of the same page).
 
-A fixed number of queries whatever the amount of data: each list is one query with its joins.
+The dashboard costs a fixed number of queries whatever the amount of data: each list is one query with its joins.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from bookings.models import Booking
+from bookings.models import Booking, WaitlistEntry
 from core.timezones import SHANGHAI
 from villages.models import Session
 from villages.scoping import scoped_for
@@ -31,6 +33,7 @@ class SessionRow:
     capacity: int
     status: str
     status_display: str
+    waiting: int  # parties on the waiting list, offered seats or not
 
     @property
     def is_cancelled(self) -> bool:
@@ -54,6 +57,69 @@ class BookingRow:
         return self.adults + self.children
 
 
+def waiting_entries(session: Session):
+    """The session's waiting entries not yet offered seats, in the list's order."""
+    return WaitlistEntry.objects.filter(session=session, status=WaitlistEntry.Status.WAITING).order_by(
+        "created_at", "pk"
+    )
+
+
+def entries_owed(session: Session, waiting) -> list[WaitlistEntry]:
+    """The waiting entries the session's free seats go to: in the list's order, each whose whole party fits in what
+    is still free after the earlier ones; an entry that does not fit keeps its place and lets smaller ones past."""
+    free, owed = session.seats_left, []
+    for entry in waiting:
+        if free <= 0:
+            break
+        if entry.seats <= free:
+            owed.append(entry)
+            free -= entry.seats
+    return owed
+
+
+def seats_open_to_booking(session: Session) -> int:
+    """Seats a new booking (or a booking moved in) may take: those left, less those owed to the waiting list."""
+    if not session.seats_left:
+        return 0
+    owed = entries_owed(session, waiting_entries(session).only("adults", "children"))
+    return session.seats_left - sum(entry.seats for entry in owed)
+
+
+def waitlist_position(entry: WaitlistEntry) -> int | None:
+    """1 for the next entry to be offered seats; None once the entry is no longer waiting."""
+    if entry.status != WaitlistEntry.Status.WAITING:
+        return None
+    ahead = waiting_entries(entry.session).filter(
+        Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, pk__lt=entry.pk)
+    )
+    return ahead.count() + 1
+
+
+def sessions_to_move_to(booking: Booking, *, now=None, limit=None) -> list[Session]:
+    """The experience's other sessions the booking's party could be moved to now, soonest first."""
+    now = now or timezone.now()
+    experience = booking.session.experience
+    candidates = (
+        Session.objects.filter(
+            experience=experience,
+            status=Session.Status.SCHEDULED,
+            starts_at__gt=now,
+            seats_taken__lte=F("capacity") - booking.seats,
+        )
+        .exclude(pk=booking.session_id)
+        .select_related("experience")
+        .order_by("starts_at", "pk")
+    )
+    found = []
+    for session in candidates.iterator(chunk_size=50):
+        open_now = now < experience.bookings_close_at(session.starts_at) and session.in_season
+        if open_now and seats_open_to_booking(session) >= booking.seats:
+            found.append(session)
+            if limit and len(found) == limit:
+                break
+    return found
+
+
 def local_day_bounds(now: datetime) -> tuple[datetime, datetime]:
     """The start of the Shanghai day `now` falls in, and the start of the next one."""
     day = now.astimezone(SHANGHAI).date()
@@ -74,6 +140,7 @@ def _session_row(session: Session) -> SessionRow:
         capacity=session.capacity,
         status=session.status,
         status_display=session.get_status_display(),
+        waiting=session.waiting,
     )
 
 
@@ -95,11 +162,17 @@ def _booking_row(booking: Booking) -> BookingRow:
 def dashboard_for(user, now: datetime | None = None) -> dict:
     """The operator's day at a glance, scoped to villages_for(user); a superuser sees every village.
 
-    Keys: now, today, upcoming (lists of SessionRow), awaiting_approval ({"count", "bookings": [BookingRow]}).
+    Keys: now, waiting (parties on the waiting lists of sessions to come), today, upcoming (lists of SessionRow),
+    awaiting_approval ({"count", "bookings": [BookingRow]}).
     """
     now = now or timezone.now()
     today_start, tomorrow_start = local_day_bounds(now)
-    sessions = scoped_for(Session, user).select_related("experience__village").order_by("starts_at", "pk")
+    sessions = (
+        scoped_for(Session, user)
+        .select_related("experience__village")
+        .annotate(waiting=Count("waitlist", filter=Q(waitlist__status__in=WaitlistEntry.ACTIVE)))
+        .order_by("starts_at", "pk")
+    )
 
     today = sessions.filter(starts_at__gte=today_start, starts_at__lt=tomorrow_start)
     upcoming = sessions.filter(
@@ -118,8 +191,11 @@ def dashboard_for(user, now: datetime | None = None) -> dict:
         .order_by("created_at", "pk")
     )
 
+    waiting = scoped_for(WaitlistEntry, user).filter(status__in=WaitlistEntry.ACTIVE, session__starts_at__gt=now)
+
     return {
         "now": now.astimezone(SHANGHAI),
+        "waiting": waiting.count(),
         "today": [_session_row(session) for session in today],
         "upcoming": [_session_row(session) for session in upcoming],
         "awaiting_approval": {

@@ -18,3 +18,13 @@ def confirm_stragglers() -> int:
 @shared_task(ignore_result=True)
 def queue_reminders() -> int:
     return services.queue_reminders()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def offer_freed_seats(session_id: int) -> None:
+    services.offer_freed_seats(session_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_waitlists() -> dict:
+    return services.sweep_waitlists()

@@ -233,6 +233,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "outbox.tasks.sweep", "schedule": 30.0},
     "confirm-stragglers": {"task": "bookings.tasks.confirm_stragglers", "schedule": 30.0},
     "queue-reminders": {"task": "bookings.tasks.queue_reminders", "schedule": 600.0},
+    # Waiting lists: offers past their time lapse and pass on; seats a raised capacity made are offered.
+    "sweep-waitlists": {"task": "bookings.tasks.sweep_waitlists", "schedule": 30.0},
     # Personal data kept no longer than needed (core.personal_data): once a day.
     "purge-personal-data": {"task": "core.tasks.purge_personal_data", "schedule": 24 * 3600.0},
 }
@@ -241,9 +243,9 @@ WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30, minimum=1)
 WORKER_SILENT_AFTER_SECONDS = 120
 OUTBOX_LATE_AFTER_SECONDS = 300
 
-# --- Personal data (README "Personal data"): the notice's version, recorded with every booking and application,
-# and how long each kind is kept once it has served.
-PRIVACY_VERSION = "2026-12-03"
+# --- Personal data (README "Personal data"): the notice's version, recorded with every booking, waiting-list entry
+# and application, and how long each kind is kept once it has served.
+PRIVACY_VERSION = "2026-12-03.2"  # the waiting lists added
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL")
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 365, minimum=1)
 APPLICATION_RETENTION_DAYS = env_int("APPLICATION_RETENTION_DAYS", 180, minimum=1)
@@ -278,6 +280,8 @@ RATE_LIMIT_BOOKINGS = env_rate("RATE_LIMIT_BOOKINGS", "10/h")
 RATE_LIMIT_APPLICATIONS = env_rate("RATE_LIMIT_APPLICATIONS", "3/h")
 RATE_LIMIT_LOOKUPS = env_rate("RATE_LIMIT_LOOKUPS", "60/m")
 RATELIMIT_FAIL_OPEN = True  # a cache outage counts nothing and refuses nothing (core.ratelimits.exceeded)
+# How long seats offered to a waiting-list entry are held for it (never past the session's booking cut-off).
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 120, minimum=1)
 MAX_ACTIVE_BOOKINGS_PER_CONTACT = env_int("MAX_ACTIVE_BOOKINGS_PER_CONTACT", 5, minimum=1)
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit names only django-redis among Redis caches; Django's own RedisCache increments atomically too.

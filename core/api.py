@@ -196,12 +196,13 @@ class PrivateEndpoints:
             responses={200: serializer, 404: detail_response(self.not_found_help), 429: TOO_MANY_REQUESTS},
         )
 
-    def action(self, *, summary, description, serializer, refusals: dict):
+    def action(self, *, summary, description, serializer, refusals: dict, request=None):
+        """An action on the row: by default with no body; `request` names the serializer of one."""
         return extend_schema(
             summary=summary,
             description=description,
             parameters=self.parameters,
-            request=None,
+            request=request,
             responses={200: serializer, 404: detail_response(self.not_found_help), 429: TOO_MANY_REQUESTS, **refusals},
         )
 

@@ -66,25 +66,34 @@ def see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
-def private_page_views(*, find, page, act):
-    """The two views of a private page: GET shows the row that `find(reference, token)` returns with
-    `page(request, row)`; POST does its one action, `act(row)` (cancel, withdraw), and on a refusal shows the page
-    again with `page(request, row, refused=error, status=…)`. Both count against the lookup limit."""
-
-    @require_GET
-    @rate_limited(LOOKUPS)
-    def show(request, reference):
-        return page(request, find(reference, request.GET.get("token", "")))
+def private_action(*, find, page, act):
+    """The POST view of one action of a private page: `act(row, request.POST)` on the row that
+    `find(reference, token)` returns (cancel, withdraw, move, claim), then on to the page of what the action returns
+    (the row itself, or the booking a claim made). A refusal shows the page again with
+    `page(request, row, refused=error, status=…)`. Counts against the lookup limit."""
 
     @require_POST
     @rate_limited(LOOKUPS)
     def do(request, reference):
         row = find(reference, request.POST.get("token", ""))
         try:
-            act(row)
+            done = act(row, request.POST)
         except ServiceError as error:
             row.refresh_from_db()
             return page(request, row, refused=error, status=error.http_status)
-        return private(see_other(row.get_absolute_url()))
+        return private(see_other(done.get_absolute_url()))
 
-    return show, do
+    return do
+
+
+def private_page_views(*, find, page, act):
+    """The two views of a private page with one action: GET shows the row that `find(reference, token)` returns
+    with `page(request, row)`, counted against the lookup limit; POST is private_action's. A page with more actions
+    adds a private_action for each."""
+
+    @require_GET
+    @rate_limited(LOOKUPS)
+    def show(request, reference):
+        return page(request, find(reference, request.GET.get("token", "")))
+
+    return show, private_action(find=find, page=page, act=act)

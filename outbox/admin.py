@@ -9,7 +9,7 @@ from villages.admin_base import VillageScopedAdmin
 
 
 class OutgoingEmailInline(admin.TabularInline):
-    """The emails about a booking or an application, on its page."""
+    """The emails about a booking, an application or a waiting-list entry, on its page."""
 
     model = OutgoingEmail
     extra = 0
@@ -23,14 +23,26 @@ class OutgoingEmailInline(admin.TabularInline):
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(VillageScopedAdmin):
-    list_display = ["kind", "recipient", "booking", "application", "status", "attempts", "created_at", "sent_at"]
+    list_display = [
+        "kind",
+        "recipient",
+        "booking",
+        "application",
+        "waitlist_entry",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+    ]
     list_filter = ["status", "kind"]
-    search_fields = ["recipient", "booking__reference", "application__reference"]
-    list_select_related = ["booking", "application"]
+    search_fields = ["recipient", "booking__reference", "application__reference", "waitlist_entry__reference"]
+    list_select_related = ["booking", "application", "waitlist_entry"]
     readonly_fields = [
         "kind",
         "booking",
         "application",
+        "waitlist_entry",
+        "revision",
         "recipient",
         "language",
         "status",

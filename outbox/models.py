@@ -15,6 +15,11 @@ class OutgoingEmail(models.Model):
         BOOKING_REMINDER = "booking_reminder", _("Reminder the day before")
         BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
         OPERATOR_NEW_BOOKING = "operator_new_booking", _("New booking (to the village)")
+        BOOKING_MOVED = "booking_moved", _("Booking moved to another session")
+        WAITLIST_JOINED = "waitlist_joined", _("On the waiting list")
+        WAITLIST_OFFER = "waitlist_offer", _("Seats offered from the waiting list")
+        WAITLIST_OFFER_LAPSED = "waitlist_offer_lapsed", _("Waiting-list offer lapsed")
+        WAITLIST_CLOSED = "waitlist_closed", _("Waiting list closed: session called off")
         APPLICATION_SUBMITTED = "application_submitted", _("Application received")
         APPLICATION_UNDER_REVIEW = "application_under_review", _("Application under review")
         APPLICATION_ACCEPTED = "application_accepted", _("Application accepted")
@@ -43,6 +48,16 @@ class OutgoingEmail(models.Model):
         blank=True,
         verbose_name=_("residency application"),
     )
+    waitlist_entry = models.ForeignKey(
+        "bookings.WaitlistEntry",
+        models.CASCADE,
+        related_name="emails",
+        null=True,
+        blank=True,
+        verbose_name=_("waiting-list entry"),
+    )
+    # A kind sent again about the same row (a booking moved twice) is a new revision, a new email.
+    revision = models.PositiveSmallIntegerField(default=0)
     recipient = models.EmailField(_("recipient"))
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -62,15 +77,21 @@ class OutgoingEmail(models.Model):
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
         constraints = [
-            # One email of each kind per booking and recipient: the second request for it is a no-op.
-            models.UniqueConstraint(fields=["booking", "kind", "recipient"], name="one_email_per_kind_and_booking"),
+            # One email of each kind (and revision) per row and recipient: the second request for it is a no-op.
+            models.UniqueConstraint(
+                fields=["booking", "kind", "recipient", "revision"], name="one_email_per_kind_and_booking"
+            ),
             models.UniqueConstraint(
                 fields=["application", "kind", "recipient"], name="one_email_per_kind_and_application"
             ),
-            # Every email is about exactly one thing: a booking or an application.
+            models.UniqueConstraint(
+                fields=["waitlist_entry", "kind", "recipient", "revision"], name="one_email_per_kind_and_entry"
+            ),
+            # Every email is about exactly one thing: a booking, an application or a waiting-list entry.
             models.CheckConstraint(
-                condition=Q(booking__isnull=False, application__isnull=True)
-                | Q(booking__isnull=True, application__isnull=False),
+                condition=Q(booking__isnull=False, application__isnull=True, waitlist_entry__isnull=True)
+                | Q(booking__isnull=True, application__isnull=False, waitlist_entry__isnull=True)
+                | Q(booking__isnull=True, application__isnull=True, waitlist_entry__isnull=False),
                 name="outgoing_email_about_one_thing",
             ),
             models.CheckConstraint(

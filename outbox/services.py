@@ -34,17 +34,25 @@ def _about_field(about: models.Model) -> str:
 
 
 def queue_email(
-    about: models.Model, kind: str, *, now, recipient: str | None = None, language: str | None = None
+    about: models.Model,
+    kind: str,
+    *,
+    now,
+    recipient: str | None = None,
+    language: str | None = None,
+    revision: int = 0,
 ) -> OutgoingEmail | None:
-    """Write an outbox row (at most one per booking or application, kind and recipient); send it once committed.
+    """Write an outbox row (at most one per row it is about, kind, recipient and revision); send it once committed.
 
     By default to the visitor or applicant (`about.email`), in their language; the village's notices name their own
-    recipient. Returns the new row, or None when this email was already queued.
+    recipient. A new `revision` (a booking moved) is a new email of the same kind. Returns the new row, or None when
+    this email was already queued.
     """
     email, created = OutgoingEmail.objects.get_or_create(
         **{_about_field(about): about},
         kind=kind,
         recipient=recipient or about.email,
+        revision=revision,
         defaults={"language": language or about.language, "next_attempt_at": now},
     )
     if not created:

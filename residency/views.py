@@ -83,5 +83,5 @@ def _status_page(request, application, *, refused: ServiceError | None = None, s
 application, withdraw = private_page_views(
     find=_application_for,
     page=_status_page,
-    act=lambda application: services.withdraw_application(application.pk),
+    act=lambda application, _data: services.withdraw_application(application.pk),
 )

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from tests import factories
 from tests.factories import ExperienceFactory, SessionFactory, VillageFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -28,6 +29,18 @@ def pytest_sessionstart(session):
         raise pytest.UsageError(f"CI=true needs DATABASE_URL pointing at PostgreSQL; the engine is {engine}")
     if not settings.REDIS_URL:
         raise pytest.UsageError("CI=true needs REDIS_URL pointing at a real Redis server")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def operators_group_as_migrated(django_db_setup, django_db_blocker):
+    """Remember the operators' group the data migrations made: a transactional test's flush empties it."""
+    from django.contrib.auth.models import Group
+
+    from villages.scoping import OPERATORS_GROUP
+
+    with django_db_blocker.unblock():
+        group = Group.objects.get(name=OPERATORS_GROUP)
+        factories.OPERATOR_PERMISSIONS[:] = group.permissions.values_list("content_type__app_label", "codename")
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,11 @@ Where the facts come from: one newspaper article (乡村不仅有好风景，也
 
 Everything the article does not say is a DEMO VALUE, invented only so the booking flow can be tried: every price,
 capacity, duration, minimum age, cancellation window, approval setting, session day and time, the firefly season
-(May to July), the coordinates (approximate), the contact addresses (example.com), the venue kinds where the article
-names a place without saying what it is (一步草堂 is "other"), and the pictures, which are drawn illustrations,
-not photographs. Texts only paraphrase the article: no facilities, distances, routes or numbers are added.
+(May to July), the coordinates (approximate), everything "before you go" (meeting points, what to bring,
+accessibility, weather policies, booking cut-offs; each text is labelled as a demo value), the contact addresses
+(example.com), the venue kinds where the article names a place without saying what it is (一步草堂 is "other"),
+and the pictures, which are drawn illustrations, not photographs. Texts only paraphrase the article: no
+facilities, distances, routes or numbers are added.
 """
 
 from datetime import time
@@ -530,6 +532,122 @@ EXPERIENCES = [
         },
     },
 ]
+
+# Before you go: the articles give no meeting points, kit lists, access notes, weather rules or booking cut-offs, so
+# every value below is a DEMO VALUE, and each text says so. The coordinates are approximate points near each village.
+DEMO_NOTE_ZH = "（示例信息）"
+DEMO_NOTE_EN = " (demo value)"
+
+
+def _demo(zh: str, en: str, field: str) -> dict:
+    return {f"{field}_zh_hans": zh + DEMO_NOTE_ZH, f"{field}_en": en + DEMO_NOTE_EN}
+
+
+BEFORE_YOU_GO = {
+    "shuiku-nomad-workday": {
+        **_demo("水库村村委会门口", "The gate of the Shuiku village committee", "meeting_point"),
+        "meeting_point_latitude": Decimal("30.800600"),
+        "meeting_point_longitude": Decimal("121.400500"),
+        **_demo("笔记本电脑、充电器和水杯。", "Your laptop, its charger and a water bottle.", "what_to_bring"),
+        **_demo(
+            "如有行动不便，请在备注中告诉村里。",
+            "If you have reduced mobility, tell the village in the notes.",
+            "accessibility",
+        ),
+        **_demo("室内活动，天气不影响。", "Held indoors, whatever the weather.", "weather_policy"),
+        "booking_cutoff_minutes": 12 * 60,
+    },
+    "cenbu-firefly-viewing": {
+        **_demo("岑卜村湖畔集合点", "The lakeside meeting point in Cenbu", "meeting_point"),
+        "meeting_point_latitude": Decimal("31.081200"),
+        "meeting_point_longitude": Decimal("120.931500"),
+        **_demo(
+            "长袖衣裤、驱蚊用品、带红光的手电筒；请勿使用闪光灯。",
+            "Long sleeves and trousers, insect repellent and a red-light torch; please no flash photography.",
+            "what_to_bring",
+        ),
+        **_demo(
+            "乡间小路，天黑后光线较暗，不便推婴儿车。",
+            "Country paths, dark after nightfall; not suitable for pushchairs.",
+            "accessibility",
+        ),
+        **_demo(
+            "大雨或雷暴时取消，村里会发邮件通知并提供改期。",
+            "Called off in heavy rain or thunderstorms: the village emails you with other evenings to rebook.",
+            "weather_policy",
+        ),
+        "booking_cutoff_minutes": 60,
+    },
+    "cenbu-cycling": {
+        **_demo("岑卜村游客中心", "The Cenbu visitor centre", "meeting_point"),
+        "meeting_point_latitude": Decimal("31.080400"),
+        "meeting_point_longitude": Decimal("120.929200"),
+        **_demo("运动鞋、防晒用品和水。", "Trainers, sun protection and water.", "what_to_bring"),
+        **_demo("需要能独立骑行。", "Each rider must be able to ride a bicycle alone.", "accessibility"),
+        **_demo(
+            "下雨时取消并提供改期。", "Called off in rain, with other sessions offered to rebook.", "weather_policy"
+        ),
+        "booking_cutoff_minutes": 30,
+    },
+    "cenbu-kayaking": {
+        **_demo("淀山湖边的皮划艇码头", "The kayak landing on Dianshan Lake", "meeting_point"),
+        "meeting_point_latitude": Decimal("31.082000"),
+        "meeting_point_longitude": Decimal("120.933000"),
+        **_demo(
+            "可以弄湿的衣服、替换衣物和毛巾。",
+            "Clothes that can get wet, a change of clothes and a towel.",
+            "what_to_bring",
+        ),
+        **_demo(
+            "需要能上下船；救生衣由村里提供。",
+            "You need to step in and out of a boat; life jackets are provided.",
+            "accessibility",
+        ),
+        **_demo(
+            "大风或降雨时取消，村里会发邮件通知并提供改期。",
+            "Called off in strong wind or rain: the village emails you with other sessions to rebook.",
+            "weather_policy",
+        ),
+        "booking_cutoff_minutes": 120,
+    },
+    "cenbu-wellness": {
+        **_demo("一尺花园", "The Yichi Garden", "meeting_point"),
+        **_demo("宽松舒适的衣服。", "Loose, comfortable clothes.", "what_to_bring"),
+        **_demo("平地活动，轮椅可到达。", "On level ground, reachable by wheelchair.", "accessibility"),
+        **_demo("下雨时移到室内进行。", "Moves indoors when it rains.", "weather_policy"),
+        "booking_cutoff_minutes": 30,
+    },
+    "cenbu-parent-child": {
+        **_demo("乡村大讲堂门前", "In front of the Village Lecture Hall", "meeting_point"),
+        **_demo("运动鞋、帽子和水。", "Trainers, a hat and water.", "what_to_bring"),
+        **_demo("孩子须由家长全程陪同。", "Children stay with a parent throughout.", "accessibility"),
+        **_demo("下雨时改为室内活动。", "Held indoors when it rains.", "weather_policy"),
+        "booking_cutoff_minutes": 60,
+    },
+    "cenbu-cafe-dining": {
+        **_demo("一步草堂", "The Yibu Caotang", "meeting_point"),
+        **_demo("如有忌口，请在备注中写明。", "If you have dietary needs, say so in the notes.", "what_to_bring"),
+        **_demo("室内座位，轮椅可到达。", "Indoor seating, reachable by wheelchair.", "accessibility"),
+        **_demo("室内进行，天气不影响。", "Held indoors, whatever the weather.", "weather_policy"),
+        "booking_cutoff_minutes": 30,
+    },
+    "cenbu-homestay-night": {
+        **_demo("岑卜村游客中心（办理入住）", "The Cenbu visitor centre (check-in)", "meeting_point"),
+        "meeting_point_latitude": Decimal("31.080400"),
+        "meeting_point_longitude": Decimal("120.929200"),
+        **_demo("身份证件，入住登记需要。", "An identity document, needed at check-in.", "what_to_bring"),
+        **_demo(
+            "如需无障碍房间，请在预订前联系村里。",
+            "For a step-free room, contact the village before booking.",
+            "accessibility",
+        ),
+        **_demo("天气不影响入住。", "The stay goes ahead whatever the weather.", "weather_policy"),
+        # Each booking waits for the village's approval: bookings close the day before.
+        "booking_cutoff_minutes": 24 * 60,
+    },
+}
+for experience in EXPERIENCES:
+    experience.update(BEFORE_YOU_GO[experience["slug"]])
 
 # Residency programmes (数字游民国际村). From the article: Shanghai's first 数字游民国际村 opened in 漕泾镇 at 水库村,
 # and its first cohort is 12 digital nomads who bring skills and creativity ("推窗见绿、出门即景").

@@ -33,7 +33,7 @@ class ExperienceAdminForm(forms.ModelForm):
             "kind",
             "title",
             "description",
-            "meeting_point",
+            *Experience.BEFORE_YOU_GO,
             *Experience.BOOKING_TERMS,
             "position",
             "is_published",

@@ -1,10 +1,11 @@
-"""What the village maps draw, passed to static/js/maps.js with json_script: the tile layer of LEAFLET_CONFIG
-(django-leaflet's setting; none when MAP_TILES_URL is empty), the markers, and the few words Leaflet shows."""
+"""What the maps draw, passed to static/js/maps.js with json_script: the tile layer of LEAFLET_CONFIG
+(django-leaflet's setting; none when MAP_TILES_URL is empty), the markers (villages, and the meeting points of
+experiences), and the few words Leaflet shows."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from villages.models import Village
+from villages.models import Experience, Village
 
 
 def tile_layer() -> dict | None:
@@ -35,6 +36,23 @@ def marker(village: Village, *, link: bool) -> dict:
     return data
 
 
+def has_meeting_point(experience: Experience) -> bool:
+    return experience.meeting_point_latitude is not None and experience.meeting_point_longitude is not None
+
+
+def meeting_point_marker(experience: Experience, *, link: bool) -> dict:
+    """Named after the experience and where to meet; a link to the experience on the village's map."""
+    name = f"{experience.title}: {experience.meeting_point}" if experience.meeting_point else experience.title
+    data = {
+        "lat": float(experience.meeting_point_latitude),
+        "lng": float(experience.meeting_point_longitude),
+        "name": name,
+    }
+    if link:
+        data["url"] = experience.get_absolute_url()
+    return data
+
+
 def _map(markers: list[dict]) -> dict:
     config = getattr(settings, "LEAFLET_CONFIG", {})
     return {
@@ -49,8 +67,16 @@ def _map(markers: list[dict]) -> dict:
 
 
 def village_map(village: Village) -> dict | None:
-    """The map of one village's page: its marker, or None without coordinates."""
-    return _map([marker(village, link=False)]) if has_location(village) else None
+    """The map of one village's page: its marker and its experiences' meeting points, or None without any."""
+    markers = [marker(village, link=False)] if has_location(village) else []
+    experiences = village.experiences.published().filter(meeting_point_latitude__isnull=False).order_by("title")
+    markers += [meeting_point_marker(experience, link=True) for experience in experiences]
+    return _map(markers) if markers else None
+
+
+def experience_map(experience: Experience) -> dict | None:
+    """The map of an experience's page: where to meet, or None when the village has not given coordinates."""
+    return _map([meeting_point_marker(experience, link=False)]) if has_meeting_point(experience) else None
 
 
 def overview_map(villages) -> dict | None:

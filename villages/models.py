@@ -1,6 +1,6 @@
 """What villages offer: places, honours, venues, experiences and their dated sessions."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -277,6 +277,16 @@ class Experience(models.Model):
         "max_party_size",
         "cancellation_window_hours",
         "requires_approval",
+        "booking_cutoff_minutes",
+    )
+    # What a visitor needs to know before they go: one list for the admin, the API, the page and the emails.
+    BEFORE_YOU_GO = (
+        "meeting_point",
+        "meeting_point_latitude",
+        "meeting_point_longitude",
+        "what_to_bring",
+        "accessibility",
+        "weather_policy",
     )
 
     village = models.ForeignKey(Village, models.CASCADE, related_name="experiences", verbose_name=_("village"))
@@ -288,6 +298,33 @@ class Experience(models.Model):
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"))
     meeting_point = models.CharField(_("meeting point"), max_length=200, blank=True)
+    meeting_point_latitude = models.DecimalField(
+        _("meeting point latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    meeting_point_longitude = models.DecimalField(
+        _("meeting point longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    what_to_bring = models.TextField(_("what to bring"), blank=True)
+    accessibility = models.TextField(_("accessibility"), blank=True)
+    weather_policy = models.TextField(
+        _("weather policy"), blank=True, help_text=_("What happens when the weather is bad.")
+    )
+    booking_cutoff_minutes = models.PositiveIntegerField(
+        _("booking closes (minutes before start)"),
+        default=0,
+        validators=[MaxValueValidator(14 * 24 * 60)],
+        help_text=_("No booking, waiting-list offer or move is accepted later than this before a session starts."),
+    )
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), validators=[MinValueValidator(1)])
     adult_price = models.DecimalField(_("adult price (CNY)"), **MONEY, validators=[MinValueValidator(0)])
     child_price = models.DecimalField(_("child price (CNY)"), **MONEY, validators=[MinValueValidator(0)])
@@ -328,6 +365,11 @@ class Experience(models.Model):
                 condition=Q(season_mask__gte=1, season_mask__lte=ALL_MONTHS_MASK),
                 name="experience_season_has_months",
             ),
+            models.CheckConstraint(
+                condition=Q(meeting_point_latitude__isnull=True, meeting_point_longitude__isnull=True)
+                | Q(meeting_point_latitude__isnull=False, meeting_point_longitude__isnull=False),
+                name="experience_meeting_point_coordinates_both_or_neither",
+            ),
         ]
 
     def __str__(self):
@@ -352,9 +394,16 @@ class Experience(models.Model):
     def adults_only(self) -> bool:
         return self.min_age >= 18
 
+    def bookings_close_at(self, starts_at):
+        """When bookings (and offers and moves) of a session starting at `starts_at` close."""
+        return starts_at - timedelta(minutes=self.booking_cutoff_minutes)
+
     def clean(self):
         if self.venue_id and self.village_id and self.venue.village_id != self.village_id:
             raise ValidationError({"venue": _("The venue must belong to the same village.")})
+        if (self.meeting_point_latitude is None) != (self.meeting_point_longitude is None):
+            missing = "meeting_point_longitude" if self.meeting_point_longitude is None else "meeting_point_latitude"
+            raise ValidationError({missing: _("Give both coordinates of the meeting point, or neither.")})
 
 
 class ExperienceImage(models.Model):
@@ -412,6 +461,10 @@ class Session(models.Model):
         _("child price for this session (CNY)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    cancellation_reason = models.TextField(
+        _("why it was called off"), max_length=1000, blank=True, help_text=_("Sent to every visitor of the session.")
+    )
+    cancelled_at = models.DateTimeField(_("called off at"), null=True, blank=True)
 
     objects = SessionQuerySet.as_manager()
 

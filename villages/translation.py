@@ -58,7 +58,7 @@ class VenueTranslation(TranslationOptions):
 
 @register(Experience)
 class ExperienceTranslation(TranslationOptions):
-    fields = ("title", "description", "meeting_point")
+    fields = ("title", "description", "meeting_point", "what_to_bring", "accessibility", "weather_policy")
 
 
 @register(ExperienceImage)

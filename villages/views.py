@@ -84,6 +84,7 @@ def experience_detail(request, slug, booking_form=None, status=200):
     context = {
         "experience": experience,
         "sessions": sessions,
+        "map": maps.experience_map(experience),
         "page_meta": seo.experience_meta(experience, events),
     }
     if booking_form is not None:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from bookings import services
-from bookings.models import Booking
+from bookings.models import Booking, WaitlistEntry
+from bookings.selectors import waitlist_position
 from core.api import NamedEnumField, PrivateLinkField, ReadOnlyModelSerializer, request_errors, text
 from core.fields import max_length
 from villages.api.serializers import MONEY, VillageNameSerializer
@@ -92,6 +93,12 @@ class BookingSerializer(ReadOnlyModelSerializer):
         help_text=_("Shown at the meeting point; only once the booking is confirmed.")
     )
     cancellable = serializers.SerializerMethodField(help_text=_("Whether the visitor can still cancel online."))
+    movable = serializers.SerializerMethodField(
+        help_text=_(
+            "Whether the booking can be moved to another session now (reschedule), or rebooked after the "
+            "village called its session off."
+        )
+    )
     cancellation_deadline = CancellationDeadlineField(help_text=_("Until when the visitor can cancel online."))
     manage_url = PrivateLinkField()
 
@@ -112,6 +119,7 @@ class BookingSerializer(ReadOnlyModelSerializer):
             "notes",
             "check_in_code",
             "cancellable",
+            "movable",
             "cancellation_deadline",
             "created_at",
             "manage_url",
@@ -125,6 +133,9 @@ class BookingSerializer(ReadOnlyModelSerializer):
     def get_cancellable(self, booking) -> bool:
         return services.visitor_can_cancel(booking)
 
+    def get_movable(self, booking) -> bool:
+        return services.can_move(booking)
+
 
 class BookingCancelledSerializer(ReadOnlyModelSerializer):
     status = BookingStatusField(read_only=True)
@@ -134,7 +145,111 @@ class BookingCancelledSerializer(ReadOnlyModelSerializer):
         fields = ["reference", "status"]
 
 
+class RescheduleSerializer(serializers.Serializer):
+    session = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("The id of another session of the same experience.")
+    )
+
+
+# --- Waiting lists
+
+
+class NewWaitlistEntrySerializer(serializers.Serializer):
+    """Who waits for seats of a full session (the session is in the address)."""
+
+    adults = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE)
+    children = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, default=0)
+    name = text(max_length=max_length(WaitlistEntry, "name"))
+    email = text(max_length=max_length(WaitlistEntry, "email"))
+    phone = text(max_length=40)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The language of the emails about the entry; by default the language of the request."),
+    )
+
+
+class WaitlistStatusField(NamedEnumField):
+    enum_name = "WaitlistStatusEnum"
+    choices = WaitlistEntry.Status
+
+
+class PositionField(serializers.IntegerField):
+    """1 for the next party to be offered seats; null once the entry is no longer waiting."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True, allow_null=True, help_text=self.__doc__)
+        super().__init__(**kwargs)
+
+    def to_representation(self, entry):
+        return waitlist_position(entry)
+
+
+class PartyPriceField(serializers.DecimalField):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **MONEY, **kwargs)
+
+    def to_representation(self, entry):
+        return super().to_representation(services.price_for(entry.session, entry.adults, entry.children))
+
+
+class WaitlistJoinedSerializer(ReadOnlyModelSerializer):
+    status = WaitlistStatusField(read_only=True)
+    position = PositionField()
+    session = serializers.IntegerField(source="session_id", read_only=True)
+    status_url = PrivateLinkField(help_text=_("The visitor's page for this entry; keep it private."))
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["reference", "token", "status", "position", "session", "adults", "children", "status_url"]
+
+
+class ClaimedBookingSerializer(ReadOnlyModelSerializer):
+    status = BookingStatusField(read_only=True)
+    manage_url = PrivateLinkField()
+
+    class Meta:
+        model = Booking
+        fields = ["reference", "token", "status", "manage_url"]
+
+
+class WaitlistEntrySerializer(ReadOnlyModelSerializer):
+    """An entry as its holder sees it; `booking` once the offer was claimed."""
+
+    status = WaitlistStatusField(read_only=True)
+    position = PositionField()
+    session = BookedSessionSerializer(read_only=True)
+    experience = BookedExperienceSerializer(source="session.experience", read_only=True)
+    village = VillageNameSerializer(source="session.experience.village", read_only=True)
+    total_price = PartyPriceField(help_text=_("What the party would pay, at the session's prices."))
+    booking = ClaimedBookingSerializer(read_only=True, allow_null=True)
+    status_url = PrivateLinkField()
+
+    class Meta:
+        model = WaitlistEntry
+        fields = [
+            "reference",
+            "status",
+            "position",
+            "session",
+            "experience",
+            "village",
+            "adults",
+            "children",
+            "total_price",
+            "name",
+            "email",
+            "phone",
+            "created_at",
+            "offer_expires_at",
+            "booking",
+            "status_url",
+        ]
+
+
 # --- Error bodies, for the schema.
 
 
 BookingRequestErrorSerializer = request_errors(NewBookingSerializer, "BookingRequestErrorSerializer")
+WaitlistRequestErrorSerializer = request_errors(NewWaitlistEntrySerializer, "WaitlistRequestErrorSerializer")
+RescheduleRequestErrorSerializer = request_errors(RescheduleSerializer, "RescheduleRequestErrorSerializer")

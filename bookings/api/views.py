@@ -21,9 +21,15 @@ from bookings.api.serializers import (
     BookingRequestErrorSerializer,
     BookingSerializer,
     NewBookingSerializer,
+    NewWaitlistEntrySerializer,
+    RescheduleRequestErrorSerializer,
+    RescheduleSerializer,
+    WaitlistEntrySerializer,
+    WaitlistJoinedSerializer,
+    WaitlistRequestErrorSerializer,
 )
-from bookings.errors import BookingError
-from bookings.models import Booking
+from bookings.errors import BookingError, NoSuchSession
+from bookings.models import Booking, WaitlistEntry
 from core.api import (
     RETRY_AFTER_HEADER,
     TOO_MANY_REQUESTS,
@@ -109,6 +115,29 @@ REPLAYED_HEADER = OpenApiParameter(
         },
     ),
     retrieve=ENDPOINTS.retrieve(summary=_("A booking, for the holder of its token"), serializer=BookingSerializer),
+    reschedule=ENDPOINTS.action(
+        summary=_("Move a booking to another session"),
+        description=_(
+            "Moves the party to another session of the same experience, while the booking could still be cancelled "
+            "online (or after the village called its session off). The reference and check-in code stay; the new "
+            "session's prices apply; a new confirmation with an updated calendar file is emailed. The seats freed "
+            "go to the old session's waiting list. Moving to the session it is on changes nothing."
+        ),
+        request=RescheduleSerializer,
+        serializer=BookingSerializer,
+        refusals={
+            400: OpenApiResponse(
+                response=RescheduleRequestErrorSerializer,
+                description=_("No such session of this experience, or one that cannot take this party."),
+            ),
+            409: detail_response(
+                _(
+                    "Not enough seats in that session (nothing changed), bookings for it have closed, or the "
+                    "booking can no longer be moved online."
+                )
+            ),
+        },
+    ),
     cancel=ENDPOINTS.action(
         summary=_("Cancel a booking"),
         description=_(
@@ -126,7 +155,7 @@ REPLAYED_HEADER = OpenApiParameter(
 class BookingViewSet(TokenKeyedViewSet):
     """Book, read and cancel."""
 
-    rate_limits = {"create": BOOKINGS, "retrieve": LOOKUPS, "cancel": LOOKUPS}
+    rate_limits = {"create": BOOKINGS, "retrieve": LOOKUPS, "cancel": LOOKUPS, "reschedule": LOOKUPS}
     parser_classes = [JSONBodyParser]
     queryset = Booking.objects.select_related("session__experience__village")
     serializer_class = BookingSerializer
@@ -164,3 +193,130 @@ class BookingViewSet(TokenKeyedViewSet):
         except BookingError as error:
             return error_response(error)
         return Response(self.get_serializer(booking).data)
+
+    @action(detail=True, methods=["post"], serializer_class=RescheduleSerializer)
+    def reschedule(self, request, *args, **kwargs):
+        booking = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            booking = services.move_booking(booking.pk, to_session_id=serializer.validated_data["session"])
+        except BookingError as error:
+            return error_response(error)
+        return Response(
+            BookingSerializer(self.get_queryset().get(pk=booking.pk), context=self.get_serializer_context()).data
+        )
+
+
+WAITLIST_ENDPOINTS = PrivateEndpoints(
+    reference_help=_("The waiting-list entry's reference, e.g. WL-7KQ2MX."),
+    token_help=_("The token returned when the entry was made (also in `status_url`)."),
+    not_found_help=_("No entry with this reference and token (the answer does not say which is wrong)."),
+)
+
+
+JOIN_SCHEMA = extend_schema(
+    summary=_("Join a session's waiting list"),
+    description=_(
+        "For a session with fewer seats left than the party needs. When seats free up, the earliest entry whose "
+        "whole party fits is offered them: they are held for it for a limited time and its holder is emailed a "
+        "link to claim them. The rules and limits of a booking apply; one email address waits once per session."
+    ),
+    parameters=[
+        OpenApiParameter("session_id", location=OpenApiParameter.PATH, type=OpenApiTypes.INT),
+        RETRY_AFTER_HEADER,
+    ],
+    request=NewWaitlistEntrySerializer,
+    responses={
+        201: OpenApiResponse(response=WaitlistJoinedSerializer, description=_("On the list.")),
+        400: OpenApiResponse(
+            response=WaitlistRequestErrorSerializer,
+            description=_("The entry cannot be made as asked; the body names each field at fault."),
+        ),
+        404: detail_response(_("No such session.")),
+        409: detail_response(
+            _(
+                "The session still has enough seats (book them instead), this email address is already on its "
+                "list, bookings for it have closed, or the person already holds as much as one person may."
+            )
+        ),
+        415: detail_response(_("The body is not JSON.")),
+        429: TOO_MANY_REQUESTS,
+        503: detail_response(_("Many people are booking this session right now; retry after Retry-After seconds.")),
+    },
+)
+
+
+@extend_schema_view(
+    retrieve=WAITLIST_ENDPOINTS.retrieve(
+        summary=_("A waiting-list entry: its status, its place in the list, an offer"),
+        serializer=WaitlistEntrySerializer,
+    ),
+    claim=WAITLIST_ENDPOINTS.action(
+        summary=_("Claim the seats offered"),
+        description=_(
+            "Turns the offer into a booking, confirmed and emailed like any other; the entry's status becomes "
+            "`booked` with the booking's reference. Claiming again answers the same."
+        ),
+        serializer=WaitlistEntrySerializer,
+        refusals={409: detail_response(_("No open offer: it lapsed, was never made, or the entry was left."))},
+    ),
+    leave=WAITLIST_ENDPOINTS.action(
+        summary=_("Leave the waiting list"),
+        description=_("Seats offered and not claimed go to the next party. Leaving twice answers the same."),
+        serializer=WaitlistEntrySerializer,
+        refusals={409: detail_response(_("The entry has been booked or has lapsed."))},
+    ),
+)
+class WaitlistViewSet(TokenKeyedViewSet):
+    """Join a full session's waiting list, follow it, claim an offer, leave."""
+
+    rate_limits = {"join": BOOKINGS, "retrieve": LOOKUPS, "claim": LOOKUPS, "leave": LOOKUPS}
+    parser_classes = [JSONBodyParser]
+    queryset = WaitlistEntry.objects.select_related("session__experience__village", "booking")
+    serializer_class = WaitlistEntrySerializer
+    create_serializer_class = NewWaitlistEntrySerializer
+
+    @JOIN_SCHEMA
+    def join(self, request, session_id, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            entry = services.join_waitlist(
+                session_id=session_id,
+                adults=data["adults"],
+                children=data["children"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                language=data.get("language") or request_language(),
+            )
+        except NoSuchSession as error:
+            return Response({"detail": error.fields["session"][0]}, status=status.HTTP_404_NOT_FOUND)
+        except BookingError as error:
+            return error_response(error)
+        body = WaitlistJoinedSerializer(entry, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def _answer(self, entry):
+        entry = self.get_queryset().get(pk=entry.pk)
+        return Response(WaitlistEntrySerializer(entry, context=self.get_serializer_context()).data)
+
+    @action(detail=True, methods=["post"])
+    def claim(self, request, *args, **kwargs):
+        entry = self.get_object()
+        try:
+            services.claim_offer(entry.pk)
+        except BookingError as error:
+            return error_response(error)
+        return self._answer(entry)
+
+    @action(detail=True, methods=["post"])
+    def leave(self, request, *args, **kwargs):
+        entry = self.get_object()
+        try:
+            services.leave_waitlist(entry.pk)
+        except BookingError as error:
+            return error_response(error)
+        return self._answer(entry)

@@ -12,20 +12,23 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.errors import (
+    BookingsClosed,
     CancellationClosed,
     IdempotencyKeyReused,
     InvalidBooking,
     InvalidTransition,
+    NoSuchSession,
     NotEnoughSeats,
     SessionBusy,
     SoldOut,
 )
 from bookings.models import Booking
+from bookings.selectors import seats_open_to_booking
 from bookings.services.contacts import (
     check_contact_limits,
     held_by_contact,
@@ -33,6 +36,7 @@ from bookings.services.contacts import (
     validated_booking,
     validated_contact,
 )
+from bookings.services.offers import offer_when_committed
 from core.codes import insert_with_fresh_codes, new_token, readable_code
 from core.locking import lock_row
 from outbox.dispatch import enqueue, enqueue_on_commit
@@ -53,14 +57,16 @@ def lock_session(session_id) -> Session:
     return lock_row(Session.objects.select_related("experience__village"), session_id, SessionBusy)
 
 
-def _check_bookable(session: Session, *, adults: int, children: int, now) -> None:
+def check_bookable(session: Session, *, adults: int, children: int, now) -> None:
     experience = session.experience
     if not (experience.is_published and experience.village.is_published):
-        raise InvalidBooking(fields={"session": [_("There is no such session.")]})
+        raise NoSuchSession()
     if session.status != Session.Status.SCHEDULED:
         raise InvalidBooking(fields={"session": [_("This session has been cancelled.")]})
     if session.starts_at <= now:
         raise InvalidBooking(fields={"session": [_("This session has already started.")]})
+    if now >= experience.bookings_close_at(session.starts_at):
+        raise BookingsClosed()
     if not session.in_season:
         raise InvalidBooking(fields={"session": [_("This session is outside the experience's season.")]})
     if children and experience.adults_only:
@@ -114,16 +120,17 @@ def create_booking(
                 existing = _replayed(idempotency_key, fingerprint)
                 if existing:
                     return existing, False
-            _check_bookable(session, adults=adults, children=children, now=now)
-            if session.seats_left < seats:
-                raise NotEnoughSeats() if session.seats_left else SoldOut()
+            check_bookable(session, adults=adults, children=children, now=now)
+            open_seats = seats_open_to_booking(session)
+            if open_seats < seats:
+                raise NotEnoughSeats() if open_seats else SoldOut()
             check_contact_limits(held, most_seats=session.experience.max_party_size, seats=seats)
             counted = Session.objects.filter(pk=session.pk, seats_taken__lte=F("capacity") - seats).update(
                 seats_taken=F("seats_taken") + seats
             )
             if not counted:
                 raise SoldOut()
-            booking = _insert_booking(
+            booking = insert_booking(
                 session=session,
                 adults=adults,
                 children=children,
@@ -135,7 +142,7 @@ def create_booking(
             )
             enqueue_on_commit(CONFIRM_TASK, booking.pk)
     except Session.DoesNotExist as error:
-        raise InvalidBooking(fields={"session": [_("There is no such session.")]}) from error
+        raise NoSuchSession() from error
     except IntegrityError:
         # Another request with the same idempotency key committed between our check and our insert.
         if idempotency_key:
@@ -153,7 +160,7 @@ def _replayed(idempotency_key: str, fingerprint: str) -> Booking | None:
     return existing
 
 
-def _insert_booking(**fields) -> Booking:
+def insert_booking(**fields) -> Booking:
     """Insert with fresh random codes; a twin request (the same idempotency key) is no collision: let it raise."""
     prefix = fields["session"].experience.village.slug[:2].upper()
     key = fields.get("idempotency_key")
@@ -195,7 +202,7 @@ def confirm_booking(booking_id, *, now=None) -> Booking:
             kind = Kind.BOOKING_RECEIVED
         booking.save(update_fields=["status", "confirmed_at", "processed_at"])
         if booking.status != Booking.Status.CANCELLED:
-            queue_email(booking, kind, now=now)
+            queue_email(booking, kind, now=now, revision=booking.calendar_sequence)
         village = experience.village
         if village.contact_email:
             queue_email(
@@ -204,6 +211,7 @@ def confirm_booking(booking_id, *, now=None) -> Booking:
                 recipient=village.contact_email,
                 language=settings.LANGUAGE_CODE,
                 now=now,
+                revision=booking.calendar_sequence,
             )
     return booking
 
@@ -219,7 +227,7 @@ def approve_booking(booking_id, *, now=None) -> Booking:
         booking.confirmed_at = now
         booking.processed_at = booking.processed_at or now
         booking.save(update_fields=["status", "confirmed_at", "processed_at"])
-        queue_email(booking, Kind.BOOKING_CONFIRMED, now=now)
+        queue_email(booking, Kind.BOOKING_CONFIRMED, now=now, revision=booking.calendar_sequence)
     return booking
 
 
@@ -233,10 +241,7 @@ def cancel_booking(booking_id, *, by: str, now=None) -> Booking:
     now = now or timezone.now()
     with transaction.atomic():
         # Session first, then booking: the order cancel_session and mark_no_show lock in, so they cannot deadlock.
-        lock_session_of(booking_id)
-        booking = (
-            Booking.objects.select_for_update(of=("self",)).select_related("session__experience").get(pk=booking_id)
-        )
+        booking = lock_booking(booking_id)
         if booking.status == Booking.Status.CANCELLED:
             return booking
         if booking.status not in Booking.CANCELLABLE:
@@ -244,6 +249,7 @@ def cancel_booking(booking_id, *, by: str, now=None) -> Booking:
         if by == Booking.CancelledBy.VISITOR and not visitor_can_cancel(booking, now):
             raise CancellationClosed()
         cancel_locked(booking, by=by, now=now)
+        offer_when_committed(booking.session_id)
     return booking
 
 
@@ -253,8 +259,7 @@ def _locked_contact_change(booking_id, *, name, email, phone, notes, now) -> tup
     contact = validated_contact(name=name, email=email, phone=phone, language=language, notes=notes)
     lock_contact(contact["email"], contact["phone"])
     held = held_by_contact(session_id, email=contact["email"], phone=contact["phone"], now=now, excluding_id=booking_id)
-    lock_session_of(booking_id)
-    booking = Booking.objects.select_for_update(of=("self",)).select_related("session__experience").get(pk=booking_id)
+    booking = lock_booking(booking_id)
     changes_hands = contact["email"].upper() != booking.email.upper() or contact["phone"] != booking.phone
     if changes_hands and booking.status in Booking.HOLDING_SEATS and booking.session.starts_at > now:
         check_contact_limits(held, most_seats=booking.session.experience.max_party_size, seats=booking.seats)
@@ -289,11 +294,16 @@ def change_booking_contact(booking_id, *, name, email, phone, notes, now=None) -
     return booking
 
 
-def lock_session_of(booking_id) -> None:
-    """Lock the booking's session row (waiting as long as the seat update would have); nothing if no booking."""
-    session_id = Booking.objects.filter(pk=booking_id).values_list("session_id", flat=True).first()
-    if session_id is not None:
-        list(Session.objects.select_for_update().filter(pk=session_id).only("pk"))
+def lock_booking(booking_id, related=("session__experience",)) -> Booking:
+    """Lock the booking's session row, then the booking (the order every service takes them in), and return the
+    booking fresh. A booking moved to another session between the two is refused as busy: a retry finds it where
+    it is now."""
+    session_id = Booking.objects.filter(pk=booking_id).values_list("session_id", flat=True).get()
+    lock_row(Session.objects.all(), session_id, SessionBusy)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related(*related).get(pk=booking_id)
+    if booking.session_id != session_id:
+        raise SessionBusy()
+    return booking
 
 
 def cancel_locked(booking: Booking, *, by: str, now) -> None:
@@ -303,7 +313,7 @@ def cancel_locked(booking: Booking, *, by: str, now) -> None:
     booking.cancelled_at = now
     booking.cancelled_by = by
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-    queue_email(booking, Kind.BOOKING_CANCELLED, now=now)
+    queue_email(booking, Kind.BOOKING_CANCELLED, now=now, revision=booking.calendar_sequence)
 
 
 def queue_reminders(*, now=None) -> int:
@@ -314,11 +324,17 @@ def queue_reminders(*, now=None) -> int:
         session__starts_at__gt=now,
         session__starts_at__lte=now + REMINDER_AHEAD,
         session__status=Session.Status.SCHEDULED,
-    ).exclude(emails__kind=Kind.BOOKING_REMINDER)
+    ).exclude(
+        Exists(
+            OutgoingEmail.objects.filter(
+                booking=OuterRef("pk"), kind=Kind.BOOKING_REMINDER, revision=OuterRef("calendar_sequence")
+            )
+        )
+    )
     queued = 0
     for booking in due.iterator():
         with transaction.atomic():
-            if queue_email(booking, Kind.BOOKING_REMINDER, now=now):
+            if queue_email(booking, Kind.BOOKING_REMINDER, now=now, revision=booking.calendar_sequence):
                 queued += 1
     return queued
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.errors import CheckInRefused, InvalidTransition, UnknownCheckInCode
 from bookings.models import Booking
-from bookings.services.booking import lock_session_of
+from bookings.services.booking import lock_booking
 from villages import scoping
 from villages.models import Session
 
@@ -52,8 +52,7 @@ def mark_no_show(booking_id, now=None) -> Booking:
     """The visitor of a confirmed booking did not come. Only once the session has started; the seats go back."""
     now = now or timezone.now()
     with transaction.atomic():
-        lock_session_of(booking_id)
-        booking = Booking.objects.select_for_update(of=("self",)).select_related("session").get(pk=booking_id)
+        booking = lock_booking(booking_id, related=("session",))
         if booking.status != Booking.Status.CONFIRMED:
             raise InvalidTransition(_("Only a confirmed booking can be marked as a no-show."))
         if booking.session.starts_at > now:

@@ -1,5 +1,5 @@
 """Bookings on other apps' pages, without those apps importing bookings: the booking form of an experience's page,
-and the operator's day on the admin's dashboard."""
+the price of a party in a session, and the operator's day on the admin's dashboard."""
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
@@ -7,6 +7,7 @@ from django.utils import translation
 
 from bookings.forms import BookingForm
 from bookings.selectors import dashboard_for
+from bookings.services import price_for
 
 register = template.Library()
 
@@ -28,3 +29,9 @@ def operator_dashboard(context):
     there is no request or user."""
     request = context.get("request")
     return dashboard_for(getattr(request, "user", None) or AnonymousUser())
+
+
+@register.simple_tag
+def party_price(session, party) -> str:
+    """`{% party_price session booking %}`: what the party of a booking (or entry) pays in that session, 224.00."""
+    return f"{price_for(session, party.adults, party.children):.2f}"

@@ -1,5 +1,7 @@
 // The booking form works without this file. It only shows the total as the party or session changes
-// (the server prices the booking) and disables the button once the form is sent, against double clicks.
+// (the server prices the booking), shows the button that fits the chosen session (book it, or join its waiting
+// list when it has fewer seats left than the party) and disables the buttons once the form is sent, against
+// double clicks.
 (function () {
   "use strict";
 
@@ -29,25 +31,44 @@
     output.textContent = "¥" + (total / 100).toFixed(2);
   }
 
+  // Without a waiting-list button (no session is full) the book button always shows.
+  function updateButtons(form) {
+    var book = form.querySelector("[data-booking-submit]");
+    var wait = form.querySelector("[data-waitlist-submit]");
+    var help = form.querySelector("[data-waitlist-help]");
+    var chosen = form.querySelector('input[name="session"]:checked');
+    if (!book || !wait || !chosen) return;
+    var party = Math.max(count(form, "adults") + count(form, "children"), 1);
+    var tooFull = parseInt(chosen.dataset.seatsLeft, 10) < party;
+    book.hidden = tooFull;
+    wait.hidden = !tooFull;
+    if (help) help.hidden = !tooFull;
+  }
+
+  function setDisabled(buttons, disabled) {
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].disabled = disabled;
+      if (disabled) buttons[i].setAttribute("aria-disabled", "true");
+      else buttons[i].removeAttribute("aria-disabled");
+    }
+  }
+
   function enhance(form) {
-    var button = form.querySelector("[data-booking-submit]");
-    form.addEventListener("input", function () { updateTotal(form); });
-    form.addEventListener("change", function () { updateTotal(form); });
+    var buttons = form.querySelectorAll("[data-booking-submit], [data-waitlist-submit]");
+    function update() {
+      updateTotal(form);
+      updateButtons(form);
+    }
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
     form.addEventListener("submit", function () {
-      if (!button) return;
-      // After the submit event: a form the browser refused to send never gets here.
-      window.setTimeout(function () {
-        button.disabled = true;
-        button.setAttribute("aria-disabled", "true");
-      }, 0);
+      // After the submit event, so the button pressed is still sent: a form the browser refused to send never
+      // gets here.
+      window.setTimeout(function () { setDisabled(buttons, true); }, 0);
     });
-    // Coming back with the Back button restores the page as it was: make the button usable again.
-    window.addEventListener("pageshow", function () {
-      if (!button) return;
-      button.disabled = false;
-      button.removeAttribute("aria-disabled");
-    });
-    updateTotal(form);
+    // Coming back with the Back button restores the page as it was: make the buttons usable again.
+    window.addEventListener("pageshow", function () { setDisabled(buttons, false); });
+    update();
   }
 
   function start() {

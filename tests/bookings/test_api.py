@@ -317,6 +317,7 @@ def test_the_holder_of_the_token_reads_the_booking(client, bookable_session, vis
         "notes": "Vegetarian",
         "check_in_code": None,
         "cancellable": True,
+        "movable": True,
         "cancellation_deadline": timezone.localtime(bookable_session.starts_at - timedelta(hours=24)).isoformat(),
         "created_at": data["created_at"],
         "manage_url": manage_url(booking, "en"),
@@ -408,7 +409,12 @@ def test_cancelling_within_the_window_gives_the_seats_back_and_a_second_cancel_i
     booking = Booking.objects.get()
     assert (booking.status, booking.cancelled_by) == (Booking.Status.CANCELLED, Booking.CancelledBy.VISITOR)
     read = client.get(detail_url(made["reference"]), {"token": made["token"]}).json()
-    assert (read["status"], read["cancellable"], read["check_in_code"]) == ("cancelled", False, None)
+    assert (read["status"], read["cancellable"], read["movable"], read["check_in_code"]) == (
+        "cancelled",
+        False,
+        False,
+        None,
+    )
 
 
 def test_after_the_cancellation_window_cancelling_is_409_and_keeps_the_booking(client, visitor):

@@ -123,15 +123,32 @@ def test_a_session_whose_visitors_checked_in_cannot_be_cancelled(operator, booka
     assert bookable_session.seats_taken == 3
 
 
-def test_an_operator_cancels_a_session_from_the_list_and_it_is_logged(client, operator, bookable_session, visitor):
+def test_an_operator_cancels_a_session_from_the_list_with_a_reason_and_it_is_logged(
+    client, operator, bookable_session, visitor
+):
     booking = confirmed(bookable_session, visitor)
-    response = client.post(
-        reverse(SESSIONS), {"action": "cancel_sessions", "_selected_action": [bookable_session.pk]}, follow=True
-    )
+    chosen = {"action": "cancel_sessions", "_selected_action": [bookable_session.pk]}
+    confirmation = client.post(reverse(SESSIONS), chosen)
+    assert confirmation.status_code == 200 and 'name="reason"' in confirmation.content.decode()
+    assert fresh(bookable_session).status == Session.Status.SCHEDULED  # nothing happens before the confirmation
+
+    response = client.post(reverse(SESSIONS), {**chosen, "post": "yes", "reason": "暴雨预警"}, follow=True)
     assert response.status_code == 200
-    assert fresh(bookable_session).status == Session.Status.CANCELLED
+    session = fresh(bookable_session)
+    assert (session.status, session.cancellation_reason) == (Session.Status.CANCELLED, "暴雨预警")
     assert fresh(booking).status == Booking.Status.CANCELLED
     assert LogEntry.objects.filter(user=operator, object_id=str(bookable_session.pk)).exists()
+
+
+def test_a_reason_too_long_is_refused_on_the_confirmation_page_and_nothing_is_cancelled(
+    client, operator, bookable_session, visitor
+):
+    booking = confirmed(bookable_session, visitor)
+    chosen = {"action": "cancel_sessions", "_selected_action": [bookable_session.pk], "post": "yes"}
+    response = client.post(reverse(SESSIONS), {**chosen, "reason": "雨" * 1001})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert fresh(bookable_session).status == Session.Status.SCHEDULED
+    assert fresh(booking).status == Booking.Status.CONFIRMED
 
 
 def test_the_session_list_shows_seats_and_the_session_page_its_bookings(client, operator, bookable_session, visitor):

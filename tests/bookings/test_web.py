@@ -77,12 +77,12 @@ def test_the_experience_page_offers_each_upcoming_session_with_its_price_and_sea
     assert 'action="/en/bookings/new/cenbu-cycling/"' in body
 
 
-def test_a_sold_out_session_is_shown_but_cannot_be_chosen(client, bookable_session, visitor):
+def test_a_sold_out_session_is_shown_and_can_be_chosen_to_join_its_waiting_list(client, bookable_session, visitor):
     book(bookable_session, visitor, adults=10)
     body = client.get(page_of(bookable_session)).content.decode()
     radio = re.search(rf'<input type="radio" name="session" value="{bookable_session.pk}"[^>]*>', body).group(0)
-    assert "disabled" in radio
-    assert "Sold out" in body
+    assert "disabled" not in radio and 'data-seats-left="0"' in radio
+    assert "Sold out" in body and 'name="action" value="waitlist"' in body
 
 
 def test_the_chinese_page_books_in_chinese_and_shows_shanghai_times(client, bookable_session, visitor):

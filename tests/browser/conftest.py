@@ -5,15 +5,13 @@ are saved as screenshots at a phone and a desktop width under var/screenshots/ (
 """
 
 import os
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 
+from tests import factories
 from tests.conftest import service_missing
-from villages.scoping import OPERATORS_GROUP
 
 # Playwright's sync API runs an event loop in this thread; the test's own database calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -115,24 +113,7 @@ def visit(chromium, live_server, settings):
         tab.close()
 
 
-# The data migrations that give the operators group its permissions.
-OPERATOR_MIGRATIONS = ("0002_operators_group", "0003_operators_manage_programs", "0005_operators_review_applications")
-# Models those migrations name under the app that held them then.
-MOVED_SINCE = {"residencyprogram": "residency", "residencyapplication": "residency", "outgoingemail": "outbox"}
-# Models those migrations name under the app that held them then.
-MOVED_SINCE = {"residencyprogram": "residency", "residencyapplication": "residency", "outgoingemail": "outbox"}
-
-
 @pytest.fixture
 def operators_group():
-    """The group as the data migrations make it: the live server's transactional tests flush it away."""
-    group, _created = Group.objects.get_or_create(name=OPERATORS_GROUP)
-    for migration in OPERATOR_MIGRATIONS:
-        for app_label, models in import_module(f"bookings.migrations.{migration}").PERMISSIONS.items():
-            for model, actions in models.items():
-                for action in actions:
-                    permission = Permission.objects.get(
-                        content_type__app_label=MOVED_SINCE.get(model, app_label), codename=f"{action}_{model}"
-                    )
-                    group.permissions.add(permission)
-    return group
+    """The group as the data migrations made it: the live server's transactional tests flush it away."""
+    return factories.operators_group()

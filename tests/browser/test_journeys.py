@@ -1,9 +1,11 @@
-"""The three journeys of the site in a real Chromium, each asserting what the person sees.
+"""The journeys of the site in a real Chromium, each asserting what the person sees.
 
 Every page on the way is checked for console errors and basic accessibility (labels, alt text, contrast of the
 main text); key pages are saved at 375 and 1440 px under var/screenshots/.
 """
 
+import email
+import email.policy
 import re
 from datetime import timedelta
 
@@ -16,7 +18,7 @@ from bookings import services
 from bookings.models import Booking
 from residency.models import ResidencyApplication
 from tests.browser.conftest import PHONE
-from tests.factories import make_operator, pdf_bytes
+from tests.factories import make_booking, make_operator, pdf_bytes
 from villages.models import Experience, Session, Village
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -156,3 +158,57 @@ def test_an_operator_sees_only_their_village_schedules_sessions_and_checks_a_vis
     tab.checked("admin-check-in", screenshot=True)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CHECKED_IN
+
+
+def _text_of(raw: str) -> str:
+    message = email.message_from_bytes(raw.strip().encode(), policy=email.policy.default)
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_phone_visitor_waits_for_a_full_firefly_evening_claims_the_offer_and_moves_to_another_evening(
+    visit, demo, worker
+):
+    evenings = Session.objects.filter(experience__slug="cenbu-firefly-viewing").order_by("starts_at")
+    full_evening = evenings[0]
+    families = [make_booking(full_evening, adults=2) for _ in range(full_evening.capacity // 2)]
+    tab = visit("waiting-visitor", PHONE)
+    page = tab.open("/zh-hans/experiences/cenbu-firefly-viewing/")
+    tab.checked("experience-before-you-go", screenshot=True)
+    assert "出发前须知" in page.locator("main").inner_text()
+
+    page.locator(f"label[for=id_session_{full_evening.pk}]").click()
+    page.get_by_label("成人", exact=True).fill("2")
+    expect(page.get_by_role("button", name="预订")).to_be_hidden()  # too full: the page offers the list instead
+    page.get_by_label("姓名", exact=True).fill("陈静")
+    page.get_by_label("电子邮箱", exact=True).fill("chenjing@example.com")
+    page.get_by_label("电话", exact=True).fill("13700137000")
+    page.get_by_role("button", name="加入候补名单").click()
+    page.wait_for_url(re.compile(r"/zh-hans/bookings/waitlist/WL-[A-Z0-9]+/\?token="))
+    assert "您在候补名单上排第 1 位" in page.locator("main").inner_text()
+    tab.checked("waitlist-waiting", screenshot=True)
+
+    services.cancel_booking(families[0].pk, by=Booking.CancelledBy.VISITOR)
+    messages = worker.wait_for_messages("chenjing@example.com", count=2, timeout=60)
+    [offer] = [text for text in map(_text_of, messages) if "已为您保留" in text]
+    claim_page = re.search(r"https?://[^/\s]+(/zh-hans/bookings/waitlist/\S+)", offer).group(1)
+    tab.open(claim_page)
+    tab.checked("waitlist-offer", screenshot=True)
+    page.get_by_role("button", name="领取座位并预订（¥136.00）").click()
+    page.wait_for_url(re.compile(r"/zh-hans/bookings/[A-Z]{2}-[A-Z0-9]+/\?token="))
+    reference = page.locator(".booking-reference strong").inner_text()
+    worker.wait_for_messages("chenjing@example.com", count=3)
+    page.reload()
+    assert "已确认" in page.locator(".booking-status-name").inner_text()
+
+    other_evening = evenings[1]
+    page.locator(f"label[for=move-{other_evening.pk}]").click()
+    page.get_by_role("button", name="改期").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".booking-facts")).to_contain_text(f"{timezone.localtime(other_evening.starts_at):%H:%M}")
+    tab.checked("booking-moved", screenshot=True)
+    booking = Booking.objects.get(reference=reference)
+    assert (booking.session_id, booking.moved_from_id) == (other_evening.pk, full_evening.pk)
+    moved = worker.wait_for_messages("chenjing@example.com", count=4)
+    assert any("改到" in _text_of(message) for message in moved)
+    full_evening.refresh_from_db()
+    assert full_evening.seats_left == 2  # the seats freed by the move, for the next on its list or anyone

@@ -182,6 +182,7 @@ def test_erasing_with_cancel_upcoming_cancels_emails_the_person_first_then_forge
         "email": "alex@example.com",
         "exported_at": "",
         "bookings": [],
+        "waitlist_entries": [],
         "applications": [],
         "emails": [],
     }
@@ -202,6 +203,6 @@ def test_a_booking_and_an_application_record_the_privacy_notice_they_were_made_u
 
 def test_the_beats_daily_task_purges_as_the_command_does():
     booking = booking_of(400, email="old@example.com", phone="13800138001", language="en")
-    assert purge_personal_data() == {"bookings": 1, "applications": 0, "emails": 0}
+    assert purge_personal_data() == {"bookings": 1, "waitlist_entries": 0, "applications": 0, "emails": 0}
     booking.refresh_from_db()
     assert booking.personal_data_removed_at is not None

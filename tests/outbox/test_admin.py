@@ -62,3 +62,26 @@ def test_a_superuser_counts_every_failed_email(superuser, village):
     failed_booking_emails(village)
     failed_booking_emails(VillageFactory(contact_email=""))
     assert dashboard_of(superuser)["count"] == 3
+
+
+def test_an_operator_sees_the_waiting_list_emails_of_their_own_village_only(client, village):
+    other = VillageFactory()
+    for each in (village, other):
+        session = SessionFactory(experience=ExperienceFactory(village=each, capacity=2))
+        make_booking(session, adults=2)
+        booking_services.join_waitlist(
+            session_id=session.pk,
+            adults=1,
+            name="Wu",
+            email=f"wu@{each.slug}.example.com",
+            phone="13800138000",
+            language="en",
+        )
+    client.force_login(make_operator("op", village))
+
+    listed = client.get(reverse("admin:outbox_outgoingemail_changelist")).content.decode()
+
+    assert f"wu@{village.slug}.example.com" in listed and f"wu@{other.slug}.example.com" not in listed
+    theirs = OutgoingEmail.objects.get(recipient=f"wu@{other.slug}.example.com")
+    response = client.get(reverse("admin:outbox_outgoingemail_change", args=[theirs.pk]))
+    assert response.status_code == 302  # "doesn't exist": Django's redirect to the index

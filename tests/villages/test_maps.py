@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from tests.factories import DistrictFactory, TownFactory, VillageFactory
+from tests.factories import DistrictFactory, ExperienceFactory, TownFactory, VillageFactory
 from tests.subprocess_django import run_django
 
 pytestmark = pytest.mark.django_db
@@ -169,8 +169,8 @@ TILES_OF_A_MAP = (
     "from decimal import Decimal\n"
     "from villages import maps\n"
     "from villages.models import Village\n"
-    "village = Village(name='x', latitude=Decimal('31'), longitude=Decimal('121'))\n"
-    "print(maps.village_map(village)['tiles'])\n"
+    "village = Village(name='x', slug='x', latitude=Decimal('31'), longitude=Decimal('121'))\n"
+    "print(maps.overview_map([village])['tiles'])\n"
 )
 
 
@@ -187,3 +187,42 @@ def test_map_tiles_url_defaults_to_openstreetmap_and_can_be_changed(tmp_path, mo
     assert OSM_TILES in default.stdout and "OpenStreetMap</a> contributors" in default.stdout
     own = run_django(TILES_OF_A_MAP, DEBUG="true", VAR_DIR=str(tmp_path), MAP_TILES_URL="/tiles/{z}/{x}/{y}.png")
     assert "/tiles/{z}/{x}/{y}.png" in own.stdout
+
+
+def test_the_village_map_marks_the_meeting_points_of_its_experiences_linking_to_them(client, cenbu):
+    ExperienceFactory(
+        village=cenbu,
+        slug="fireflies",
+        title_en="Fireflies",
+        meeting_point_en="Lakeside gate",
+        meeting_point_latitude=Decimal("31.081200"),
+        meeting_point_longitude=Decimal("120.931500"),
+    )
+    ExperienceFactory(village=cenbu, slug="no-point", meeting_point_en="Somewhere")
+    markers = map_data(client.get("/en/villages/cenbu/").content.decode(), "village-map-data")["markers"]
+    assert markers[1:] == [
+        {"lat": 31.0812, "lng": 120.9315, "name": "Fireflies: Lakeside gate", "url": "/en/experiences/fireflies/"}
+    ]
+
+
+def test_an_experience_page_maps_its_meeting_point_and_says_where_it_is_without_javascript(client, cenbu):
+    ExperienceFactory(
+        village=cenbu,
+        slug="fireflies",
+        title_en="Fireflies",
+        meeting_point_en="Lakeside gate",
+        meeting_point_latitude=Decimal("31.081200"),
+        meeting_point_longitude=Decimal("120.931500"),
+    )
+    body = client.get("/en/experiences/fireflies/").content.decode()
+    assert map_data(body, "meeting-point-map-data")["markers"] == [
+        {"lat": 31.0812, "lng": 120.9315, "name": "Fireflies: Lakeside gate"}
+    ]
+    assert 'aria-label="Map of the meeting point"' in body and "mlat=31.081200&amp;mlon=120.931500" in body
+
+
+def test_an_experience_without_coordinates_has_no_map(client, cenbu):
+    ExperienceFactory(village=cenbu, slug="fireflies", meeting_point_en="Lakeside gate")
+    body = client.get("/en/experiences/fireflies/").content.decode()
+    assert "Lakeside gate" in body and map_data(body, "meeting-point-map-data") is None
+    assert "leaflet.js" not in body

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests.factories import ExperienceFactory, SessionFactory, VillageFactory
@@ -71,3 +72,18 @@ def test_a_session_price_override_replaces_the_experience_price():
 )
 def test_a_stay_of_whole_months_ends_on_the_same_day_or_the_shorter_months_last(day, months, expected):
     assert add_months(day, months) == expected
+
+
+def test_a_meeting_point_needs_both_coordinates_or_none_with_a_message_for_the_form():
+    experience = ExperienceFactory(meeting_point_latitude=Decimal("31.08"), meeting_point_longitude=Decimal("120.93"))
+    experience.meeting_point_longitude = None
+    with pytest.raises(ValidationError) as refused:
+        experience.full_clean()
+    assert "meeting_point_longitude" in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        experience.save()
+
+
+def test_bookings_close_the_experiences_cut_off_before_a_session_starts():
+    session = SessionFactory(experience=ExperienceFactory(booking_cutoff_minutes=90))
+    assert session.experience.bookings_close_at(session.starts_at) == session.starts_at - timedelta(minutes=90)

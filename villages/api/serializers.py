@@ -149,7 +149,7 @@ class ExperienceSerializer(ReadOnlyModelSerializer):
             "kind",
             "title",
             "description",
-            "meeting_point",
+            *Experience.BEFORE_YOU_GO,
             *Experience.BOOKING_TERMS,
             "season_months",
             "images",

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from villages.images import srcset as image_srcset
 from villages.months import ALL_MONTHS_MASK, month_runs
@@ -31,3 +32,15 @@ def season_label(experience) -> str:
     for first, last in month_runs(experience.season_months):
         parts.append(str(MONTHS[first]) if first == last else f"{MONTHS[first]}–{MONTHS[last]}")
     return _(", ").join(parts)
+
+
+@register.simple_tag
+def cutoff_label(experience) -> str:
+    """The booking cut-off as a visitor reads it: "3 hours before the start", "90 minutes before the start"."""
+    minutes = experience.booking_cutoff_minutes
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(count)s hour before the start", "%(count)s hours before the start", hours) % {"count": hours}
+    return ngettext("%(count)s minute before the start", "%(count)s minutes before the start", minutes) % {
+        "count": minutes
+    }

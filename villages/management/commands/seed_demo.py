@@ -242,8 +242,6 @@ class Command(BaseCommand):
             "village": village,
             "venue": venue,
             "season_mask": demo_content.season_mask(item),
-            "meeting_point_zh_hans": "",
-            "meeting_point_en": "",
             "is_published": True,
         }
         experience = self.upsert(Experience, {"slug": item["slug"]}, values)
