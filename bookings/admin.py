@@ -124,7 +124,7 @@ class BookingAdmin(VillageScopedAdmin):
         ("session__experience__village", admin.RelatedOnlyFieldListFilter),
         ("session__experience", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["reference", "name", "email", "phone", "check_in_code"]
+    search_fields = ["reference", "name", "email", "phone", "check_in_code", "=source"]
     date_hierarchy = "session__starts_at"
     list_select_related = ["session__experience"]
     readonly_fields = [
@@ -142,6 +142,7 @@ class BookingAdmin(VillageScopedAdmin):
         "cancelled_at",
         "cancelled_by",
         "checked_in_at",
+        "source",
     ]
     fields = ["name", "email", "phone", "notes", *readonly_fields]
     form = BookingContactForm

@@ -28,6 +28,7 @@ from outbox import messages
 from outbox.messages import one_line, render_parts
 from outbox.models import OutgoingEmail
 from villages.models import Session
+from villages.selectors import greenest_route
 
 Kind = OutgoingEmail.Kind
 
@@ -149,6 +150,8 @@ def _context(booking: Booking, kind: str) -> dict:
         "awaiting_approval": booking.status == Booking.Status.PENDING,
         "cancelled_by_visitor": booking.cancelled_by == Booking.CancelledBy.VISITOR,
         **(_rebooking(booking) if kind == Kind.BOOKING_CANCELLED else {}),
+        # How to get there with the least CO₂, in the confirmation only: the other emails stay short.
+        **({"route": greenest_route(village)} if kind == Kind.BOOKING_CONFIRMED else {}),
     }
 
 

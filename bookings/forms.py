@@ -10,8 +10,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from bookings.errors import BookingError, SoldOut
+from bookings.models import Booking
 from bookings.services import price_for
 from core.contact import normalised_email, normalised_phone
+from core.fields import max_length
 from villages.models import Experience
 
 MAX_SESSION_ID = 2**63 - 1  # beyond a BigAutoField a lookup would fail in the database, not say "no such session"
@@ -57,6 +59,8 @@ class BookingForm(forms.Form):
     )
     min_age_confirmed = forms.BooleanField(required=False)
     language = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Where the visitor came from (a live stream's page: live:<id>); the service checks it names a real stream.
+    source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=max_length(Booking, "source"))
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, experience: Experience, sessions=(), language: str, **kwargs):
@@ -139,18 +143,23 @@ class BookingForm(forms.Form):
             "phone": data["phone"],
             "language": data["language"],
             "notes": data["notes"],
+            "source": data["source"],
             "idempotency_key": f"{IDEMPOTENCY_PREFIX}{key}" if key else None,
         }
 
     def waitlist_arguments(self) -> dict:
         """Keyword arguments for services.join_waitlist: the party and who it is, for the chosen session."""
         arguments = self.service_arguments()
-        del arguments["notes"], arguments["idempotency_key"]
+        del arguments["notes"], arguments["idempotency_key"], arguments["source"]
         return arguments
 
     def add_booking_error(self, error: BookingError) -> None:
         """Show a refusal of the service: its field messages next to the fields, its message above the form."""
         self.add_error(None, str(error.message))
+        if "source" in error.fields:
+            # A stale or altered stream link: said above the form, and dropped so that sending again books.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("source")] = ""
         for field, messages in error.fields.items():
             # Hidden fields have nowhere to show a message: it goes above the form.
             shown = field in self.fields and (field == "children" or not self.fields[field].widget.is_hidden)
@@ -175,7 +184,7 @@ class BookingForm(forms.Form):
 
     @property
     def chosen_session_id(self) -> int | None:
-        raw = self.data.get(self.add_prefix("session")) if self.is_bound else None
+        raw = self.data.get(self.add_prefix("session")) if self.is_bound else self.initial.get("session")
         try:
             return int(raw)
         except (TypeError, ValueError):

@@ -72,6 +72,13 @@ class Booking(models.Model):
     )
     # Raised by every move: calendar apps replace the event of the same UID with the higher SEQUENCE.
     calendar_sequence = models.PositiveSmallIntegerField(default=0, editable=False)
+    source = models.CharField(
+        _("came from"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("Where the booking started: live:<id> for a live stream's page; empty for the site itself."),
+    )
     privacy_version = models.CharField(
         _("privacy notice shown"), max_length=20, blank=True, help_text=_("The version of the privacy notice.")
     )
@@ -93,6 +100,7 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False), name="booking_cancellation_dated"
             ),
+            models.CheckConstraint(condition=Q(source="") | Q(source__startswith="live:"), name="booking_source_known"),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="booking_status_created_idx"),
@@ -100,6 +108,8 @@ class Booking(models.Model):
             # and by phone.
             models.Index(Upper("email"), name="booking_email_upper_idx"),
             models.Index(fields=["phone"], name="booking_phone_idx"),
+            # Bookings per live stream, on the operators' dashboard.
+            models.Index(fields=["source"], condition=~Q(source=""), name="booking_source_idx"),
         ]
 
     def __str__(self):

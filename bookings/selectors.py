@@ -9,17 +9,19 @@ The dashboard costs a fixed number of queries whatever the amount of data: each 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from bookings.models import Booking, WaitlistEntry
 from core.timezones import SHANGHAI
+from live.models import LiveStream
 from villages.models import Session
 from villages.scoping import scoped_for
 
 UPCOMING_DAYS = 7
 UPCOMING_LIMIT = 20
 AWAITING_LIMIT = 20
+STREAMS_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,50 @@ def dashboard_for(user, now: datetime | None = None) -> dict:
         "waiting": waiting.count(),
         "today": [_session_row(session) for session in today],
         "upcoming": [_session_row(session) for session in upcoming],
+        "streams": stream_sales(user, now),
         "awaiting_approval": {
             "count": awaiting.count(),
             "bookings": [_booking_row(booking) for booking in awaiting[:AWAITING_LIMIT]],
         },
     }
+
+
+@dataclass(frozen=True)
+class StreamRow:
+    id: int
+    title: str
+    village: str
+    starts_at: datetime  # in Shanghai time
+    status_display: str
+    bookings: int  # bookings made from the stream's page, not cancelled
+    seats: int
+
+
+def stream_sales(user, now: datetime | None = None) -> list[StreamRow]:
+    """What the user's villages' streams (live, coming up or of the last 30 days) brought in: two queries."""
+    now = now or timezone.now()
+    streams = list(
+        scoped_for(LiveStream, user)
+        .in_feeds(now)
+        .select_related("village")
+        .order_by("-starts_at", "-pk")[:STREAMS_LIMIT]
+    )
+    sales = {
+        row["source"]: row
+        for row in Booking.objects.filter(source__in=[stream.source for stream in streams])
+        .exclude(status=Booking.Status.CANCELLED)
+        .values("source")
+        .annotate(bookings=Count("pk"), seats=Sum(F("adults") + F("children")))
+    }
+    return [
+        StreamRow(
+            id=stream.pk,
+            title=stream.title,
+            village=stream.village.name,
+            starts_at=stream.starts_at.astimezone(SHANGHAI),
+            status_display=stream.get_status_display(),
+            bookings=sales.get(stream.source, {}).get("bookings", 0),
+            seats=sales.get(stream.source, {}).get("seats", 0),
+        )
+        for stream in streams
+    ]

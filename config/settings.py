@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "villages",
     "bookings",
     "residency",
+    "live",
     "outbox",
 ]
 

@@ -13,6 +13,8 @@ from config.health import healthz
 from config.views import favicon, privacy, robots_txt
 from core import two_factor
 from core.admin_views import personal_data_view
+from live.sitemaps import SITEMAPS as LIVE_SITEMAPS
+from live.urls import feed_urlpatterns as live_feeds
 from residency.sitemaps import SITEMAPS as RESIDENCY_SITEMAPS
 from villages.sitemaps import SITEMAPS as VILLAGE_SITEMAPS
 
@@ -20,7 +22,7 @@ admin.site.site_header = _("Village Trails · operators")
 admin.site.site_title = _("Village Trails admin")
 admin.site.index_title = _("Your villages")
 
-SITEMAPS = {**VILLAGE_SITEMAPS, **RESIDENCY_SITEMAPS}
+SITEMAPS = {**VILLAGE_SITEMAPS, **RESIDENCY_SITEMAPS, **LIVE_SITEMAPS}
 # Admin pages of models that moved to an app of their own: old bookmarks land on the new address.
 MOVED_ADMIN_PAGES = {
     "bookings/residencyapplication": "residency/residencyapplication",
@@ -43,6 +45,8 @@ urlpatterns = [
     path("api/v1/", include("villages.api.urls")),
     path("api/v1/", include("bookings.api.urls")),
     path("api/v1/", include("residency.api.urls")),
+    path("api/v1/", include("live.api.urls")),
+    *live_feeds,
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -64,6 +68,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("bookings/", include("bookings.urls")),
     path("residency/", include("residency.urls")),
+    path("live/", include("live.urls")),
     path("privacy/", privacy, name="privacy"),
     path("", include("villages.urls")),
     prefix_default_language=True,

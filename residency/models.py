@@ -105,6 +105,11 @@ class ResidencyProgram(models.Model):
             return "upcoming"
         return "closed"
 
+    def in_residence(self, today=None) -> bool:
+        """The cohort has started and not ended (Shanghai days): pages say so rather than calling for applications."""
+        today = today or timezone.localdate()
+        return self.starts_on <= today <= self.ends_on
+
     def clean(self):
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:

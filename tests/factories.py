@@ -296,3 +296,58 @@ def make_application(program, **overrides):
     """An application submitted through the service, as a nomad would make it."""
 
     return residency_services.apply_for_residency(**application_fields(program, **overrides))
+
+
+class LiveStreamFactory(factory.django.DjangoModelFactory):
+    """A published stream of a published village, starting in a day, with a room ID to watch it by."""
+
+    class Meta:
+        model = "live.LiveStream"
+        skip_postgeneration_save = True
+
+    village = factory.SubFactory(VillageFactory)
+    title_zh_hans = factory.Sequence(lambda n: f"萤火虫之夜直播{n}")
+    title_en = factory.Sequence(lambda n: f"Firefly evening live {n}")
+    platform = "channels"
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda stream: stream.starts_at + timedelta(hours=1))
+    room_id = factory.Sequence(lambda n: f"room-{n}")
+    is_published = True
+
+    @factory.post_generation
+    def sessions(self, create, sessions, **kwargs):
+        if create and sessions:
+            self.sessions.set(sessions)
+
+
+class RouteFactory(factory.django.DjangoModelFactory):
+    """A route from a Shanghai station to a village; give it legs with RouteLegFactory."""
+
+    class Meta:
+        model = "villages.Route"
+
+    village = factory.SubFactory(VillageFactory)
+    origin_zh_hans = "上海南站"
+    origin_en = "Shanghai South Railway Station"
+    note_zh_hans = "示例路线，出行前请核实"
+    note_en = "Demo route — check before you travel"
+    position = factory.Sequence(lambda n: n)
+
+
+class RouteLegFactory(factory.django.DjangoModelFactory):
+    """A train leg of 40 minutes and 50 km unless told otherwise."""
+
+    class Meta:
+        model = "villages.RouteLeg"
+
+    route = factory.SubFactory(RouteFactory)
+    position = factory.Sequence(lambda n: n)
+    mode = "rail"
+    line_zh_hans = "金山铁路"
+    line_en = "Jinshan Railway"
+    start_zh_hans = "上海南站"
+    start_en = "Shanghai South Railway Station"
+    end_zh_hans = "金山卫站"
+    end_en = "Jinshanwei Station"
+    minutes = 40
+    km = Decimal("50.0")

@@ -6,11 +6,14 @@ from django.urls import reverse
 
 from bookings import services
 from bookings.models import Booking
+from live.models import LiveStream
 from outbox.models import OutgoingEmail
 from residency.models import ResidencyApplication, ResidencyProgram
 from tests.factories import (
     ExperienceFactory,
+    LiveStreamFactory,
     ResidencyProgramFactory,
+    RouteLegFactory,
     SessionFactory,
     VenueFactory,
     VillageFactory,
@@ -18,7 +21,7 @@ from tests.factories import (
     make_operator,
     uploaded_image,
 )
-from villages.models import Experience, ExperienceImage, Session, Venue, Village, VillageImage
+from villages.models import Experience, ExperienceImage, Route, Session, Venue, Village, VillageImage
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +41,8 @@ def village_with_everything(slug):
     services.confirm_booking(booking.pk)
     program = ResidencyProgramFactory(village=village, slug=f"{slug}-nomads", name_zh_hans=f"{slug}游民计划")
     make_application(program, name=f"{slug} nomad", email=f"nomad@{slug}.example.com")
+    LiveStreamFactory(village=village, title_zh_hans=f"{slug}直播", sessions=[session])
+    RouteLegFactory(route__village=village, route__origin_zh_hans=f"{slug}站")
     return village
 
 
@@ -64,6 +69,8 @@ SCOPED = [
         "outbox_outgoingemail",
         lambda village: OutgoingEmail.objects.filter(booking__session__experience__village=village).first(),
     ),
+    ("live stream", "live_livestream", lambda village: LiveStream.objects.get(village=village)),
+    ("route", "villages_route", lambda village: Route.objects.get(village=village)),
     (
         "residency programme",
         "residency_residencyprogram",

@@ -23,6 +23,8 @@ from villages.models import (
     ExperienceImage,
     Honour,
     Organisation,
+    Route,
+    RouteLeg,
     Session,
     Town,
     Venue,
@@ -31,6 +33,7 @@ from villages.models import (
     VillageImage,
     VillageMembership,
 )
+from villages.templatetags.village_tags import co2_line, duration
 
 PREVIEW_WIDTH = 320
 
@@ -132,6 +135,16 @@ class VenueInline(VillageScopedInlineMixin, TranslationStackedInline):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
+class RouteInline(VillageScopedInlineMixin, TranslationTabularInline):
+    """A village's routes from Shanghai; each one's legs are edited on its own page (Django has no nested inlines)."""
+
+    model = Route
+    extra = 0
+    fields = ["origin", "note", "position"]
+    ordering = ["position", "id"]
+    show_change_link = True
+
+
 @admin.register(Village)
 class VillageAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin):
     list_display = ["name", "town", "operator", "is_published", "position"]
@@ -141,7 +154,7 @@ class VillageAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin):
     list_select_related = ["town", "operator"]
     prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["town", "operator"]
-    inlines = [VillageHonourInline, VenueInline, VillageImageInline]
+    inlines = [VillageHonourInline, VenueInline, VillageImageInline, RouteInline]
     readonly_fields = ["cover_image_preview"]
     actions = ["publish", "unpublish"]
 
@@ -310,6 +323,38 @@ class ExperienceAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin)
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/villages/experience/generate_sessions.html", context)
+
+
+class RouteLegInline(VillageScopedInlineMixin, TranslationTabularInline):
+    model = RouteLeg
+    extra = 1
+    fields = ["position", "mode", "line", "start", "end", "minutes", "km"]
+    ordering = ["position", "id"]
+
+
+@admin.register(Route)
+class RouteAdmin(VillageScopedAdmin, TranslationAdmin):
+    """A route and its legs, in order; the totals and CO₂ shown are worked out from the legs, never typed."""
+
+    list_display = ["origin", "village", "total_time", "co2"]
+    list_filter = [("village", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["origin_zh_hans", "origin_en"]
+    list_select_related = ["village"]
+    autocomplete_fields = ["village"]
+    fields = ["village", "origin", "note", "position", "total_time", "co2"]
+    readonly_fields = ["total_time", "co2"]
+    inlines = [RouteLegInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("legs")
+
+    @admin.display(description=_("total time"))
+    def total_time(self, route):
+        return duration(route.footprint.minutes) if route.pk else "—"
+
+    @admin.display(description=_("CO₂ per person"))
+    def co2(self, route):
+        return co2_line(route.footprint) if route.pk else "—"
 
 
 # What other apps add to the sessions' admin: the bookings app adds each session's bookings and the action that calls

@@ -3,20 +3,25 @@
 Where the facts come from: one newspaper article (乡村不仅有好风景，也有好工作, 杨欢), which says:
 
 - 水库村, 金山区漕泾镇, is one of Shanghai's first batch of 上海市乡村振兴示范村 (no year given); Shanghai's first
-  数字游民国际村 opened there with a first cohort of 12 digital nomads who bring skills and creativity; it has
-  得天独厚的自然环境和丰富的人文资源; "推窗见绿、出门即景、生活悠然".
+  数字游民国际村 "正式开村" there and "首批12位数字游民入驻" (the first cohort of 12 has moved in: it is in residence,
+  not recruiting); it has 得天独厚的自然环境和丰富的人文资源; digital nomads bring 技术、创意 to 漕泾.
+- Said of Shanghai's villages in general, not of 水库村: "推窗见绿、出门即景、生活悠然……现在的乡村早已不同以往" and
+  "新一代年轻人看到，乡村不仅有好风景，也有好工作、好生活" (the headline). Neither is used as a village's own words.
 - 岑卜村, 青浦区金泽镇, by 淀山湖: its "breaking out" began about 10 years ago with new villagers drawn by the lake;
-  in 2021 it set out to become a 上海市乡村振兴示范村 and 微笑草帽乡村发展集团 came in as social capital; guided by
-  金泽镇党委、政府, company and village committee chose to plan, build and operate it as a whole village (整村运营);
-  new positioning "国潮岑卜"; new spaces 一尺花园、一步草堂、乡村大讲堂、国潮大舞台 around 咖啡、餐饮、民宿、公共空间;
-  nature-related parent-child activities 观萤火虫、骑行、皮划艇、疗愈.
+  "2021年，岑卜村创建上海市乡村振兴示范村" (it set out to become one: the title is not listed as awarded) and
+  微笑草帽乡村发展集团 came in as social capital; guided by 金泽镇党委、政府, company and village committee chose to
+  plan, build and operate it as a whole village (整村运营); new positioning "国潮岑卜";
+  "一尺花园、一步草堂、乡村大讲堂、国潮大舞台等咖啡、餐饮、民宿、公共空间营造，以IP主题理念展开" (examples of those
+  four kinds, without saying which is which, so no experience is tied to a venue); nature-related parent-child
+  activities 观萤火虫、骑行、皮划艇、疗愈 (the article names no place for any of them).
 
 Everything the article does not say is a DEMO VALUE, invented only so the booking flow can be tried: every price,
 capacity, duration, minimum age, cancellation window, approval setting, session day and time, the firefly season
 (May to July), the coordinates (approximate), everything "before you go" (meeting points, what to bring,
 accessibility, weather policies, booking cut-offs; each text is labelled as a demo value), the contact addresses
-(example.com), the venue kinds where the article names a place without saying what it is (一步草堂 is "other"),
-and the pictures, which are drawn illustrations, not photographs. Texts only paraphrase the article: no
+(example.com), the venue kinds (read from the names; 一步草堂 is "other"; each venue's text says so), the nomads'
+working day at 水库村 (an experience the article does not mention), the residency cohorts' dates and fees, the whole
+next cohort, and the pictures, which are drawn illustrations, not photographs. Texts only paraphrase the article: no
 facilities, distances, routes or numbers are added.
 """
 
@@ -71,6 +76,28 @@ HONOURS = [
     },
 ]
 
+# The kind shown beside a venue's name is not the article's: each venue's text says where it comes from.
+KIND_FROM_NAME = ("它的类型按名称标注（示例信息）。", "Its kind is read from its name (demo value).")
+KIND_UNKNOWN = (
+    "它是其中哪一种尚不清楚，类型为示例信息。",
+    "Which of these it is is not known: its kind is a demo value.",
+)
+
+
+def _venue_text(name_zh: str, name_en: str, kind_note: tuple[str, str]) -> dict:
+    """What the article says of each of Cenbu's four places (the same of all four), under the venue's own name."""
+    return {
+        "description_zh_hans": (
+            f"{name_zh}是岑卜村以IP主题理念营造的咖啡、餐饮、民宿和公共空间之一，属于村里正在培育的消费新业态。"
+            + kind_note[0]
+        ),
+        "description_en": (
+            f"{name_en} is one of the cafés, dining places, homestays and public spaces Cenbu is creating, each "
+            "around a theme: new kinds of business the village is growing. " + kind_note[1]
+        ),
+    }
+
+
 # Pictures are drawn by the command (see `draw_scene` there): a scene, a palette and honest alt texts.
 ILLUSTRATION_CAPTION = {"caption_zh_hans": "示意插图，非实景照片", "caption_en": "Illustration, not a photograph"}
 
@@ -81,8 +108,10 @@ VILLAGES = [
         "position": 1,
         "name_zh_hans": "水库村",
         "name_en": "Shuiku Village",
-        "tagline_zh_hans": "推窗见绿、出门即景、生活悠然",
-        "tagline_en": "Green outside the window, scenery at the door, life at an easy pace",
+        # "上海首个数字游民国际村在金山区漕泾镇正式开村……所在地水库村": its own distinction, not the article's words
+        # about villages in general ("推窗见绿、出门即景、生活悠然").
+        "tagline_zh_hans": "上海首个数字游民国际村所在地",
+        "tagline_en": "Home of Shanghai's first Digital Nomad International Village",
         "summary_zh_hans": (
             "金山区漕泾镇的水库村是上海市首批乡村振兴示范村之一，拥有得天独厚的自然环境和丰富的人文资源，"
             "上海首个数字游民国际村就在这里开村。"
@@ -92,21 +121,23 @@ VILLAGES = [
             "demonstration villages, blessed with a fine natural setting and a rich cultural heritage. Shanghai's "
             "first Digital Nomad International Village opened here."
         ),
+        # "上海首个数字游民国际村在金山区漕泾镇正式开村，首批12位数字游民入驻。所在地水库村是上海市首批乡村振兴示范村
+        # 之一，拥有得天独厚的自然环境和丰富的人文资源。" and "个性丰富的“数字游民”群体带着技术、创意来到漕泾，在各个
+        # 领域大胆尝试、大显身手，为漕泾发展注入新鲜血液，让青春梦想与乡村振兴同频共振。"
         "description_zh_hans": (
             "上海首个数字游民国际村在金山区漕泾镇正式开村，首批12位数字游民入驻，所在地就是水库村。"
             "水库村是上海市首批乡村振兴示范村之一，拥有得天独厚的自然环境和丰富的人文资源。\n\n"
-            "推窗见绿、出门即景、生活悠然。个性丰富的“数字游民”带着技术和创意来到漕泾，在各个领域大胆尝试、"
-            "大显身手，为漕泾发展注入新鲜血液。在这里，新一代年轻人看到，乡村不仅有好风景，也有好工作、好生活。"
+            "个性丰富的“数字游民”群体带着技术和创意来到漕泾，在各个领域大胆尝试、大显身手，为漕泾发展注入新鲜血液，"
+            "让青春梦想与乡村振兴同频共振。"
         ),
         "description_en": (
             "Shanghai's first Digital Nomad International Village has opened in Caojing Town, Jinshan District, "
             "with a first cohort of 12 digital nomads, and Shuiku is where it stands. Shuiku is one of Shanghai's "
             "first batch of rural revitalisation demonstration villages, blessed with a fine natural setting and a "
             "rich cultural heritage.\n\n"
-            "Green outside the window, scenery at the door, life at an easy pace. Digital nomads of many kinds bring "
-            "their skills and creativity to Caojing, try bold things in many fields and bring fresh blood to the "
-            "town. Here a new generation sees that the countryside offers not only fine scenery but good work and a "
-            "good life as well."
+            "Digital nomads of many kinds bring their skills and creativity to Caojing, try bold things in many "
+            "fields and bring fresh blood to the town, so that young people's dreams keep pace with rural "
+            "revitalisation."
         ),
         "getting_there_zh_hans": "位于金山区漕泾镇。出行前请向村里确认交通路线。",
         "getting_there_en": (
@@ -163,12 +194,17 @@ VILLAGES = [
         "name_en": "Cenbu Village",
         "tagline_zh_hans": "国潮岑卜",
         "tagline_en": "Guochao Cenbu: the village in China-chic style",
+        # "2021年，岑卜村创建上海市乡村振兴示范村": it set out to become one (创建), so the title is said in words here
+        # and not listed among its honours. "以整村运营的方式着手岑卜村的规划、建设和运营，“国潮岑卜”的文旅消费新定位
+        # 被提出".
         "summary_zh_hans": (
-            "青浦区金泽镇淀山湖畔的岑卜村，2021年起以整村运营的方式规划、建设和运营，提出“国潮岑卜”的文旅消费新定位。"
+            "青浦区金泽镇淀山湖畔的岑卜村，2021年创建上海市乡村振兴示范村，以整村运营的方式着手规划、建设和运营，"
+            "提出了“国潮岑卜”的文旅消费新定位。"
         ),
         "summary_en": (
-            "Cenbu lies by Dianshan Lake in Jinze Town, Qingpu District. Since 2021 it has been planned, built and "
-            'run as a whole village under a new culture-and-tourism identity: "Guochao Cenbu".'
+            "Cenbu lies by Dianshan Lake in Jinze Town, Qingpu District. In 2021 it set out to become a Shanghai "
+            "Rural Revitalisation Demonstration Village; its planning, building and running were taken on as a whole "
+            'village, and a new culture-and-tourism identity put forward: "Guochao Cenbu".'
         ),
         "description_zh_hans": (
             "岑卜村的“破圈”始于大约10年前：一些向往乡村生活的新村民循着淀山湖的景色来到这里，"
@@ -176,7 +212,7 @@ VILLAGES = [
             "2021年，岑卜村创建上海市乡村振兴示范村，微笑草帽乡村发展集团作为社会资本进驻。"
             "在金泽镇党委、政府的指导和支持下，企业与村委会共同决定，以整村运营的方式着手岑卜村的规划、建设和运营。"
             "“国潮岑卜”的文旅消费新定位被提出，触发了岑卜村的“二次破圈”。\n\n"
-            "岑卜村的消费新业态正在培育：一尺花园、一步草堂、乡村大讲堂、国潮大舞台等咖啡、餐饮、民宿和公共空间，"
+            "岑卜村的消费新业态正在培育：一尺花园、一步草堂、乡村大讲堂、国潮大舞台等咖啡、餐饮、民宿和公共空间营造，"
             "以IP主题理念展开；观萤火虫、骑行、皮划艇、疗愈等与自然相关的亲子运动业态，主张多元多样、有序发展。"
         ),
         "description_en": (
@@ -233,46 +269,39 @@ VILLAGES = [
                 "alt_en": "Illustration: fields and trees near a lake (not a photograph)",
             },
         ],
-        "honours": [
-            {
-                "honour": "rural-revitalisation-demo",
-                "year": 2021,
-                "note_zh_hans": "2021年创建",
-                "note_en": "Working towards the title since 2021",
-            },
-        ],
+        # None: in 2021 it set out to become (创建) a 上海市乡村振兴示范村; the article does not say it was awarded.
+        "honours": [],
+        # All the article says of the four places: "岑卜村的消费新业态正在培育，一尺花园、一步草堂、乡村大讲堂、
+        # 国潮大舞台等咖啡、餐饮、民宿、公共空间营造，以IP主题理念展开". It does not say which place is which kind:
+        # each kind is read from the name (花园, 讲堂, 舞台; 草堂 says nothing), and each text labels it a demo value.
         "venues": [
             {
                 "slug": "yichi-garden",
                 "kind": "garden",
                 "name_zh_hans": "一尺花园",
                 "name_en": "Yichi Garden",
-                "description_zh_hans": "岑卜村以IP主题理念营造的新空间之一。",
-                "description_en": "One of the new themed spaces of Cenbu.",
+                **_venue_text("一尺花园", "The Yichi Garden", KIND_FROM_NAME),
             },
             {
                 "slug": "yibu-caotang",
                 "kind": "other",
                 "name_zh_hans": "一步草堂",
                 "name_en": "Yibu Caotang",
-                "description_zh_hans": "岑卜村以IP主题理念营造的新空间之一。",
-                "description_en": "One of the new themed spaces of Cenbu.",
+                **_venue_text("一步草堂", "The Yibu Caotang", KIND_UNKNOWN),
             },
             {
                 "slug": "village-lecture-hall",
                 "kind": "lecture_hall",
                 "name_zh_hans": "乡村大讲堂",
                 "name_en": "Village Lecture Hall",
-                "description_zh_hans": "岑卜村以IP主题理念营造的新空间之一。",
-                "description_en": "One of the new themed spaces of Cenbu.",
+                **_venue_text("乡村大讲堂", "The Village Lecture Hall", KIND_FROM_NAME),
             },
             {
                 "slug": "guochao-stage",
                 "kind": "stage",
                 "name_zh_hans": "国潮大舞台",
                 "name_en": "Guochao Stage",
-                "description_zh_hans": "岑卜村以IP主题理念营造的新空间之一。",
-                "description_en": "One of the new themed spaces of Cenbu.",
+                **_venue_text("国潮大舞台", "The Guochao Stage", KIND_FROM_NAME),
             },
         ],
     },
@@ -289,15 +318,16 @@ EXPERIENCES = [
         "position": 1,
         "title_zh_hans": "数字游民国际村 · 乡村办公体验日",
         "title_en": "Digital Nomad International Village · A working day in the village",
+        # "上海首个数字游民国际村在金山区漕泾镇正式开村，首批12位数字游民入驻" and "带着技术、创意来到漕泾，在各个领域
+        # 大胆尝试". The article mentions no day visits: the working day itself is a demo experience, and says so.
         "description_zh_hans": (
             "水库村是上海首个数字游民国际村的所在地，首批12位数字游民已经入驻，带着技术和创意在各个领域大胆尝试。"
-            "来这里体验一天“推窗见绿、出门即景、生活悠然”的乡村工作日：乡村不仅有好风景，也有好工作、好生活。"
+            "来水库村，在乡村度过一个工作日。\n\n示例信息：这项体验只为演示预订流程而设。"
         ),
         "description_en": (
             "Shuiku is home to Shanghai's first Digital Nomad International Village, where a first cohort of 12 "
-            "digital nomads has moved in, bringing skills and creativity to many fields. Spend a working day here, "
-            "with green outside the window and scenery at the door: the countryside offers not only fine scenery "
-            "but good work and a good life as well."
+            "digital nomads has moved in, bringing skills and creativity to many fields. Spend a working day in "
+            "the village.\n\nDemo value: this experience is here only so that booking can be tried."
         ),
         "duration_minutes": 480,
         "adult_price": Decimal("120.00"),
@@ -321,16 +351,20 @@ EXPERIENCES = [
         "venue": None,
         "kind": "firefly_viewing",
         "position": 1,
+        # "观萤火虫、骑行、皮划艇、疗愈等与自然相关的亲子运动业态" and "一些向往乡村生活的新村民循着淀山湖的景色来到
+        # 这里，被村里安静的生活节奏和湖畔的宁静气息吸引". The article places the fireflies nowhere in particular (no
+        # venue); the season is a demo value. "fireflies" is in the English title: the home page's search hint.
         "title_zh_hans": "岑卜夏夜观萤火虫",
-        "title_en": "Summer-evening firefly viewing in Cenbu",
+        "title_en": "Watching fireflies on a summer evening in Cenbu",
         "description_zh_hans": (
-            "观萤火虫是岑卜村与自然相关的亲子业态之一。岑卜村在淀山湖畔，安静的生活节奏和湖畔的宁静气息"
-            "吸引了许多新村民。本活动只在每年5月至7月的傍晚开放。"
+            "观萤火虫是岑卜村与自然相关的亲子运动业态之一。岑卜村在淀山湖畔，一些向往乡村生活的新村民循着淀山湖的景色"
+            "来到这里，被村里安静的生活节奏和湖畔的宁静气息吸引。本活动只在每年5月至7月的傍晚开放（示例信息）。"
         ),
         "description_en": (
-            "Firefly viewing is one of Cenbu's nature-related activities for parents and children. The village lies "
-            "by Dianshan Lake, and its quiet pace and lakeside calm have drawn many new villagers. Sessions run on "
-            "evenings from May to July only."
+            "Watching fireflies is one of Cenbu's nature-related activities for parents and children. The village "
+            "lies by Dianshan Lake: new villagers longing for country life followed the lake's scenery here and "
+            "were won over by its quiet pace and lakeside calm. Sessions run on evenings from May to July only "
+            "(demo value)."
         ),
         "duration_minutes": 90,
         "adult_price": Decimal("68.00"),
@@ -475,13 +509,16 @@ EXPERIENCES = [
         "position": 6,
         "title_zh_hans": "咖啡与乡村餐饮",
         "title_en": "Coffee and country dining",
+        # "一尺花园、一步草堂、乡村大讲堂、国潮大舞台等咖啡、餐饮、民宿、公共空间营造，以IP主题理念展开": the four
+        # places are examples of these kinds together, none named as the café, so this experience has no venue.
         "description_zh_hans": (
-            "咖啡和餐饮是岑卜村正在培育的消费新业态，与一尺花园、一步草堂、乡村大讲堂、国潮大舞台等空间一起，"
-            "以IP主题理念展开。"
+            "咖啡和餐饮是岑卜村正在培育的消费新业态：一尺花园、一步草堂、乡村大讲堂、国潮大舞台等咖啡、餐饮、民宿和"
+            "公共空间营造，以IP主题理念展开。"
         ),
         "description_en": (
-            "Cafés and dining are among the new kinds of business growing in Cenbu, alongside themed spaces such as "
-            "the Yichi Garden, the Yibu Caotang, the Village Lecture Hall and the Guochao Stage."
+            "Cafés and dining are among the new kinds of business growing in Cenbu: cafés, dining, homestays and "
+            "public spaces such as the Yichi Garden, the Yibu Caotang, the Village Lecture Hall and the Guochao "
+            "Stage, each built around a theme."
         ),
         "duration_minutes": 90,
         "adult_price": Decimal("88.00"),
@@ -508,12 +545,11 @@ EXPERIENCES = [
         "title_zh_hans": "岑卜民宿住一晚",
         "title_en": "A night in a Cenbu homestay",
         "description_zh_hans": (
-            "民宿是“国潮岑卜”定位下岑卜村培育的消费新业态之一。在村里住上一晚，体验吸引新村民的安静生活节奏"
-            "和湖畔的宁静气息。"
+            "民宿是岑卜村正在培育的消费新业态之一。在村里住上一晚，体验吸引新村民的安静生活节奏和湖畔的宁静气息。"
         ),
         "description_en": (
-            'Homestays are among the new kinds of business Cenbu is growing as "Guochao Cenbu". Stay a night and '
-            "enjoy the quiet pace and lakeside calm that drew the new villagers here."
+            "Homestays are among the new kinds of business Cenbu is growing. Stay a night and enjoy the quiet pace "
+            "and lakeside calm that drew the new villagers here."
         ),
         "duration_minutes": 21 * 60,
         "adult_price": Decimal("480.00"),
@@ -534,7 +570,8 @@ EXPERIENCES = [
 ]
 
 # Before you go: the articles give no meeting points, kit lists, access notes, weather rules or booking cut-offs, so
-# every value below is a DEMO VALUE, and each text says so. The coordinates are approximate points near each village.
+# every value below is a DEMO VALUE, and each text says so. The coordinates are approximate points near each village;
+# a meeting point at one of the article's named places has none, since where that place stands is not known.
 DEMO_NOTE_ZH = "（示例信息）"
 DEMO_NOTE_EN = " (demo value)"
 
@@ -649,11 +686,25 @@ BEFORE_YOU_GO = {
 for experience in EXPERIENCES:
     experience.update(BEFORE_YOU_GO[experience["slug"]])
 
-# Residency programmes (数字游民国际村). From the article: Shanghai's first 数字游民国际村 opened in 漕泾镇 at 水库村,
-# and its first cohort is 12 digital nomads who bring skills and creativity ("推窗见绿、出门即景").
-# Everything else below is a DEMO VALUE: the dates (relative to the day the seed runs, so the application window
-# always includes that day: it opened 7 days before and closes 60 days after; the cohort starts 90 days after and
-# lasts 6 months), the monthly fee, accommodation, coworking desk, internet speed, meals and working languages.
+# Residency programmes (数字游民国际村). The article: "近日，上海首个数字游民国际村在金山区漕泾镇正式开村，
+# 首批12位数字游民入驻。所在地水库村…" and "个性丰富的“数字游民”群体带着技术、创意来到漕泾". So the first
+# cohort is 12 nomads who have moved in: it is in residence, its places all taken, not open for applications. The
+# article tells of no other cohort: the next one, open so that applying can be tried, is a DEMO, and says so in its
+# name and text.
+# DEMO VALUES, each labelled on the page: the dates (whole days relative to the day the seed runs, at 00:00 Shanghai
+# time, so that the first cohort is in residence and the next one open on that day), the monthly fee (the model needs
+# one) and the next cohort's places. Nothing is said of what a cohort includes (accommodation, desk, internet, meals,
+# languages): those stay empty.
+NOTHING_INCLUDED = {
+    "accommodation_zh_hans": "",
+    "accommodation_en": "",
+    "coworking_desk": False,
+    "internet_mbps": None,
+    "meals_zh_hans": "",
+    "meals_en": "",
+    "working_languages_zh_hans": "",
+    "working_languages_en": "",
+}
 RESIDENCY_PROGRAMS = [
     {
         "slug": "shuiku-digital-nomad-first-cohort",
@@ -661,29 +712,46 @@ RESIDENCY_PROGRAMS = [
         "name_zh_hans": "水库村数字游民国际村 · 首批",
         "name_en": "Shuiku Digital Nomad International Village · first cohort",
         "description_zh_hans": (
-            "上海首个数字游民国际村在金山区漕泾镇开村，首批12位数字游民入驻水库村，带着技术和创意在这里工作和生活。"
-            "推窗见绿、出门即景。\n\n示例数据：日期、费用和配套为演示值。"
+            "上海首个数字游民国际村在金山区漕泾镇正式开村，首批12位数字游民已经入驻水库村。"
+            "个性丰富的“数字游民”群体带着技术和创意来到漕泾，在各个领域大胆尝试、大显身手。"
+            "\n\n示例信息：日期和月费为示例值。"
         ),
         "description_en": (
-            "Shanghai's first Digital Nomad International Village opened in Caojing Town, Jinshan District: its first "
-            "cohort of 12 digital nomads brings skills and creativity to Shuiku Village. Green outside every window, "
-            "scenery outside every door.\n\nDemo data: dates, fee and facilities are example values."
+            "Shanghai's first Digital Nomad International Village has opened in Caojing Town, Jinshan District, and "
+            "its first cohort of 12 digital nomads has moved in at Shuiku Village. Digital nomads of many kinds bring "
+            "their skills and creativity to Caojing and try bold things in many fields."
+            "\n\nDemo value: the dates and the monthly fee are example values."
         ),
-        "places": 12,  # from the article: the first cohort is 12 digital nomads
-        # DEMO VALUES from here on.
-        "applications_open_days": -7,  # DEMO: opened 7 days before the seed day (00:00 Shanghai time)
-        "applications_close_days": 60,  # DEMO: closes 60 days after the seed day (00:00 Shanghai time)
-        "starts_in_days": 90,  # DEMO: the cohort starts about 90 days after the seed day
+        "places": 12,  # "首批12位数字游民"
+        "places_accepted": 12,  # "首批12位数字游民入驻": all twelve have moved in (no applications on this site)
+        "applications_open_days": -120,  # DEMO: the window opened 120 days before the seed day
+        "applications_close_days": -60,  # DEMO: and closed 60 days before it
+        "starts_in_days": -30,  # DEMO: the cohort moved in 30 days before the seed day ("近日…入驻")
         "duration_months": 6,  # DEMO
         "monthly_fee": Decimal("3000.00"),  # DEMO
-        "accommodation_zh_hans": "村里的单人间（演示值）",  # DEMO
-        "accommodation_en": "A single room in the village (demo value)",  # DEMO
-        "coworking_desk": True,  # DEMO
-        "internet_mbps": 300,  # DEMO
-        "meals_zh_hans": "工作日午餐（演示值）",  # DEMO
-        "meals_en": "Lunch on working days (demo value)",  # DEMO
-        "working_languages_zh_hans": "中文、English",  # DEMO
-        "working_languages_en": "Chinese, English",  # DEMO
+        **NOTHING_INCLUDED,
+    },
+    {
+        "slug": "shuiku-digital-nomad-next-cohort",
+        "village": "shuiku",
+        "name_zh_hans": "水库村数字游民国际村 · 下一期" + DEMO_NOTE_ZH,
+        "name_en": "Shuiku Digital Nomad International Village · next cohort" + DEMO_NOTE_EN,
+        "description_zh_hans": (
+            "示例信息：这一期只为演示申请流程而设，并非真实招募；日期、名额和月费均为示例值。"
+            "首批12位数字游民已经入驻水库村。"
+        ),
+        "description_en": (
+            "Demo value: this cohort is here only so that applying can be tried, not a real call for applications; "
+            "its dates, places and monthly fee are example values. The first cohort of 12 digital nomads has "
+            "already moved in at Shuiku Village."
+        ),
+        "places": 12,  # DEMO
+        "applications_open_days": -7,  # DEMO: opened 7 days before the seed day
+        "applications_close_days": 60,  # DEMO: closes 60 days after the seed day
+        "starts_in_days": 90,  # DEMO: the cohort starts 90 days after the seed day
+        "duration_months": 6,  # DEMO
+        "monthly_fee": Decimal("3000.00"),  # DEMO
+        **NOTHING_INCLUDED,
     },
 ]
 

@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from villages import emissions
 from villages.images import ProcessedImageField
 from villages.months import ALL_MONTHS_MASK, months_from_mask
 
@@ -547,3 +549,66 @@ class VillageMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.village} ({self.get_role_display()})"
+
+
+class Route(models.Model):
+    """One way from a named place in Shanghai to the village, as legs in order; its totals come from the legs."""
+
+    village = models.ForeignKey(Village, models.CASCADE, related_name="routes", verbose_name=_("village"))
+    origin = models.CharField(
+        _("starting point"), max_length=80, help_text=_("For example: Shanghai South Railway Station.")
+    )
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("Shown with the route, e.g. that it is an example to check.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("route")
+        verbose_name_plural = _("routes")
+
+    def __str__(self):
+        return f"{self.origin} → {self.village}"
+
+    @cached_property
+    def footprint(self) -> emissions.Footprint:
+        """Total time, distance and CO₂ per person of the legs (prefetch `legs` when reading many routes)."""
+        return emissions.footprint(self.legs.all())
+
+
+class RouteLeg(models.Model):
+    """One step of a route: by one mode, on one line or road, from one place to the next."""
+
+    class Mode(models.TextChoices):
+        METRO = "metro", _("Metro")
+        RAIL = "rail", _("Train")
+        BUS = "bus", _("Bus")
+        WALK = "walk", _("Walk")
+        BICYCLE = "bicycle", _("Bicycle")
+        TAXI = "taxi", _("Taxi")
+        CAR = "car", _("Car")
+        FERRY = "ferry", _("Ferry")
+
+    route = models.ForeignKey(Route, models.CASCADE, related_name="legs", verbose_name=_("route"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    mode = models.CharField(_("by"), max_length=10, choices=Mode.choices)
+    line = models.CharField(_("line or road"), max_length=80, blank=True, help_text=_("For example: Jinshan Railway."))
+    start = models.CharField(_("from"), max_length=80)
+    end = models.CharField(_("to"), max_length=80)
+    minutes = models.PositiveIntegerField(_("minutes"), validators=[MaxValueValidator(24 * 60)])
+    km = models.DecimalField(
+        _("kilometres"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(5000)]
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("leg")
+        verbose_name_plural = _("legs")
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gte=0), name="route_leg_minutes_not_negative"),
+            models.CheckConstraint(condition=Q(km__gte=0), name="route_leg_km_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()}: {self.start} → {self.end}"

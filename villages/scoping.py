@@ -5,6 +5,8 @@ from django.db.models import Q, QuerySet
 from villages.models import (
     Experience,
     ExperienceImage,
+    Route,
+    RouteLeg,
     Session,
     Venue,
     Village,
@@ -67,3 +69,5 @@ register_scope(Venue, "village")
 register_scope(Experience, "village")
 register_scope(ExperienceImage, "experience__village")
 register_scope(Session, "experience__village")
+register_scope(Route, "village")
+register_scope(RouteLeg, "route__village")

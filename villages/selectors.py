@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from villages.models import Experience, Session, Venue, Village, VillageHonour
+from villages.models import Experience, Route, RouteLeg, Session, Venue, Village, VillageHonour
 
 NEXT_SESSIONS_PER_EXPERIENCE = 3
 TRANSLATED_SUFFIXES = ("zh_hans", "en")
@@ -60,8 +60,27 @@ def village_detail(slug: str) -> Village:
             "images",
             Prefetch("venues", queryset=Venue.objects.order_by("position", "id")),
             Prefetch("experiences", queryset=experiences, to_attr="published_experiences"),
+            routes_prefetch(),
         )
         .get(slug=slug)
+    )
+
+
+def shown_routes() -> QuerySet[Route]:
+    """Routes with at least one leg (one still being written in the admin has none), legs prefetched in order."""
+    return Route.objects.filter(Exists(RouteLeg.objects.filter(route=OuterRef("pk")))).prefetch_related("legs")
+
+
+def routes_prefetch() -> Prefetch:
+    """Each village's shown routes as `.shown_routes`, in two queries for all villages."""
+    return Prefetch("routes", queryset=shown_routes(), to_attr="shown_routes")
+
+
+def greenest_route(village: Village) -> Route | None:
+    """The village's route with the least CO₂ per person; of equals, the quickest (then the first listed)."""
+    routes = shown_routes().filter(village=village)
+    return min(
+        routes, key=lambda route: (route.footprint.co2, route.footprint.minutes, route.position, route.pk), default=None
     )
 
 

@@ -8,6 +8,8 @@ from villages.models import (
     ExperienceImage,
     Honour,
     Organisation,
+    Route,
+    RouteLeg,
     Town,
     Venue,
     Village,
@@ -64,3 +66,13 @@ class ExperienceTranslation(TranslationOptions):
 @register(ExperienceImage)
 class ExperienceImageTranslation(TranslationOptions):
     fields = ("alt_text",)
+
+
+@register(Route)
+class RouteTranslation(TranslationOptions):
+    fields = ("origin", "note")
+
+
+@register(RouteLeg)
+class RouteLegTranslation(TranslationOptions):
+    fields = ("line", "start", "end")

@@ -38,6 +38,14 @@ class NewBookingSerializer(serializers.Serializer):
         help_text=_("The language of the emails about the booking; by default the language of the request."),
     )
     notes = text(max_length=max_length(Booking, "notes"), default="")
+    source = text(
+        max_length=max_length(Booking, "source"),
+        default="",
+        help_text=_(
+            "Where the booking started, when not on the site itself: live:<id> for a live stream of the session's "
+            "village (GET /api/v1/live-streams/). Optional."
+        ),
+    )
 
 
 class BookingStatusField(NamedEnumField):
@@ -57,7 +65,17 @@ class BookingCreatedSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = Booking
-        fields = ["reference", "token", "status", "total_price", "session", "adults", "children", "manage_url"]
+        fields = [
+            "reference",
+            "token",
+            "status",
+            "total_price",
+            "session",
+            "adults",
+            "children",
+            "source",
+            "manage_url",
+        ]
 
 
 class BookedSessionSerializer(ReadOnlyModelSerializer):
@@ -117,6 +135,7 @@ class BookingSerializer(ReadOnlyModelSerializer):
             "email",
             "phone",
             "notes",
+            "source",
             "check_in_code",
             "cancellable",
             "movable",

@@ -176,6 +176,7 @@ class BookingViewSet(TokenKeyedViewSet):
                 phone=data["phone"],
                 language=data.get("language") or request_language(),
                 notes=data["notes"],
+                source=data["source"],
                 idempotency_key=key,
             )
         except BookingError as error:

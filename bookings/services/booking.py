@@ -37,6 +37,7 @@ from bookings.services.contacts import (
     validated_contact,
 )
 from bookings.services.offers import offer_when_committed
+from bookings.services.sources import check_stream_source, parsed_source
 from core.codes import insert_with_fresh_codes, new_token, readable_code
 from core.locking import lock_row
 from outbox.dispatch import enqueue, enqueue_on_commit
@@ -91,6 +92,7 @@ def create_booking(
     phone: str,
     language: str,
     notes: str = "",
+    source: str = "",
     idempotency_key: str | None = None,
     now=None,
 ) -> tuple[Booking, bool]:
@@ -103,6 +105,7 @@ def create_booking(
     contact = validated_booking(
         adults=adults, children=children, name=name, email=email, phone=phone, language=language, notes=notes
     )
+    stream_id = parsed_source(source)
     fingerprint = _fingerprint(session=session_id, adults=adults, children=children, **contact)
     if idempotency_key:
         existing = _replayed(idempotency_key, fingerprint)
@@ -121,6 +124,7 @@ def create_booking(
                 if existing:
                     return existing, False
             check_bookable(session, adults=adults, children=children, now=now)
+            source = check_stream_source(stream_id, session)
             open_seats = seats_open_to_booking(session)
             if open_seats < seats:
                 raise NotEnoughSeats() if open_seats else SoldOut()
@@ -138,6 +142,7 @@ def create_booking(
                 idempotency_key=idempotency_key or None,
                 request_fingerprint=fingerprint if idempotency_key else "",
                 privacy_version=settings.PRIVACY_VERSION,  # the notice the form and the API link to
+                source=source,
                 **contact,
             )
             enqueue_on_commit(CONFIRM_TASK, booking.pk)

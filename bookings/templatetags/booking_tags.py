@@ -8,6 +8,7 @@ from django.utils import translation
 from bookings.forms import BookingForm
 from bookings.selectors import dashboard_for
 from bookings.services import price_for
+from bookings.services.sources import LIVE_SOURCE
 
 register = template.Library()
 
@@ -17,10 +18,24 @@ def booking_form(context):
     """`{% booking_form as form %}`: the form bookings.views.create refused (`booking_form`), or a fresh one; with
     the page's sessions, so the seats left are those of now."""
     form = context.get("booking_form") or BookingForm(
-        experience=context["experience"], language=translation.get_language()
+        experience=context["experience"], language=translation.get_language(), initial=_arrival(context)
     )
     form.sessions = context["sessions"]
     return form
+
+
+def _arrival(context) -> dict:
+    """A link from a live stream's page chooses the session and says where the visitor came from
+    (?session=<id>&source=live:<id>); the service checks the source when the form is sent."""
+    request = context.get("request")
+    if request is None:
+        return {}
+    arrival = {}
+    if request.GET.get("session", "").isascii() and request.GET.get("session", "").isdigit():
+        arrival["session"] = request.GET["session"][:19]
+    if LIVE_SOURCE.match(request.GET.get("source", "")):
+        arrival["source"] = request.GET["source"]
+    return arrival
 
 
 @register.simple_tag(takes_context=True)

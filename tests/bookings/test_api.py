@@ -91,7 +91,18 @@ def test_booking_two_adults_and_a_child_answers_201_with_the_reference_the_token
 
     assert response.status_code == 201, response.content
     data = response.json()
-    assert set(data) == {"reference", "token", "status", "total_price", "session", "adults", "children", "manage_url"}
+    assert set(data) == {
+        "reference",
+        "token",
+        "status",
+        "total_price",
+        "session",
+        "adults",
+        "children",
+        "source",
+        "manage_url",
+    }
+    assert data["source"] == ""  # booked on the site itself, not from a live stream
     booking = Booking.objects.get()
     assert data["reference"] == booking.reference and data["reference"].startswith("CE-")
     assert data["token"] == booking.token
@@ -315,6 +326,7 @@ def test_the_holder_of_the_token_reads_the_booking(client, bookable_session, vis
         "email": "xiaoming@example.com",
         "phone": "+8613800138000",
         "notes": "Vegetarian",
+        "source": "",
         "check_in_code": None,
         "cancellable": True,
         "movable": True,

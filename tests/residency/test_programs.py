@@ -115,6 +115,19 @@ def test_the_residency_page_badges_say_until_when_from_when_or_closed(client):
     assert "Applications closed" in html
 
 
+def test_a_cohort_that_has_moved_in_is_shown_in_residence_with_how_many_live_there_and_no_form(client):
+    today = timezone.localdate()
+    program = ResidencyProgramFactory(
+        starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=150), places=12, **closed_window()
+    )
+    ResidencyProgram.objects.filter(pk=program.pk).update(places_accepted=12)
+    listed = client.get("/en/residency/", **EN).content.decode()
+    assert "In residence now" in listed and "12 in residence" in listed and "0 left" not in listed
+    page = client.get(program.get_absolute_url(), **EN).content.decode()
+    assert "This cohort is in residence now: applications for it are closed." in page
+    assert "residency-form" not in page
+
+
 def test_unpublished_programmes_and_programmes_of_unpublished_villages_are_hidden(client):
     ResidencyProgramFactory(name_en="Draft cohort", is_published=False)
     ResidencyProgramFactory(name_en="Hidden village cohort", village__is_published=False)
@@ -236,15 +249,20 @@ def _seed():
         call_command("seed_demo", stdout=io.StringIO())
 
 
-def test_the_seed_creates_shuikus_first_cohort_of_twelve_open_for_applications_and_a_second_run_changes_nothing():
+def test_the_seed_creates_shuikus_first_cohort_of_twelve_in_residence_a_demo_next_cohort_open_and_runs_twice_alike():
     _seed()
-    program = ResidencyProgram.objects.get(slug="shuiku-digital-nomad-first-cohort")
-    assert program.village.slug == "shuiku"
-    assert program.places == 12
-    assert program.applications_open()
-    assert program.starts_on > timezone.localdate()
-    assert "示例数据" in program.description_zh_hans
-    assert "Demo data" in program.description_en
+    first = ResidencyProgram.objects.get(slug="shuiku-digital-nomad-first-cohort")
+    assert first.village.slug == "shuiku"
+    assert (first.places, first.places_accepted) == (12, 12)
+    assert not first.applications_open()
+    assert first.starts_on < timezone.localdate() < first.ends_on
+    assert "示例信息" in first.description_zh_hans
+    assert "Demo value" in first.description_en
+    following = ResidencyProgram.objects.get(slug="shuiku-digital-nomad-next-cohort")
+    assert following.village.slug == "shuiku"
+    assert following.applications_open()
+    assert following.starts_on > timezone.localdate()
+    assert following.name_zh_hans.endswith("（示例信息）") and following.name_en.endswith("(demo value)")
     before = list(ResidencyProgram.objects.values())
     _seed()
     assert list(ResidencyProgram.objects.values()) == before

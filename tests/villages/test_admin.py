@@ -8,6 +8,7 @@ from tests.factories import (
     ExperienceFactory,
     OrganisationFactory,
     ResidencyProgramFactory,
+    RouteLegFactory,
     SessionFactory,
     VenueFactory,
     VillageHonourFactory,
@@ -31,6 +32,7 @@ def one_of_everything():
     VillageHonourFactory(village=session.experience.village)
     VenueFactory(village=session.experience.village)
     ResidencyProgramFactory(village=session.experience.village)
+    RouteLegFactory(route__village=session.experience.village)
     VillageMembership.objects.create(
         user=get_user_model().objects.create_user("someone", password="a-long-password-123"),
         village=session.experience.village,

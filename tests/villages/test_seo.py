@@ -175,6 +175,7 @@ PUBLIC_PAGES = [
     "/{lang}/experiences/fireflies/",
     "/{lang}/residency/",
     "/{lang}/residency/nomads-first-cohort/",
+    "/{lang}/live/",
 ]
 
 

@@ -14,6 +14,8 @@ from villages.models import (
     Experience,
     ExperienceImage,
     Organisation,
+    Route,
+    RouteLeg,
     Session,
     Town,
     Venue,
@@ -23,6 +25,7 @@ from villages.models import (
 )
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "read_only": True}
+ONE_DECIMAL = {"max_digits": 8, "decimal_places": 1, "read_only": True}
 
 
 def _absolute(request, url: str) -> str:
@@ -156,6 +159,53 @@ class ExperienceSerializer(ReadOnlyModelSerializer):
         ]
 
 
+class RouteLegSerializer(ReadOnlyModelSerializer):
+    """One step of a route: how (`mode`), on which line or road, from where to where, minutes and kilometres."""
+
+    km = serializers.DecimalField(**ONE_DECIMAL)
+
+    class Meta:
+        model = RouteLeg
+        fields = ["mode", "line", "minutes", "km"]
+
+    def get_fields(self):
+        # `from` and `to` are Python keywords: they cannot be declared in the class body, so they are added here.
+        fields = super().get_fields()
+        places = {
+            "from": serializers.CharField(source="start", read_only=True, help_text=_("Where the step starts.")),
+            "to": serializers.CharField(source="end", read_only=True, help_text=_("Where the step ends.")),
+        }
+        return {
+            "mode": fields["mode"],
+            "line": fields["line"],
+            **places,
+            "minutes": fields["minutes"],
+            "km": fields["km"],
+        }
+
+
+class RouteSerializer(ReadOnlyModelSerializer):
+    """A way from a place in Shanghai to the village, legs in order, with its total time and distance and its CO₂ per
+    person (UK Government conversion factors 2020, per passenger-km) against driving the same distance alone. `note`
+    says, for instance, that the route is an example to check before travelling."""
+
+    minutes = serializers.IntegerField(source="footprint.minutes", read_only=True, help_text=_("Total minutes."))
+    km = serializers.DecimalField(source="footprint.km", **ONE_DECIMAL, help_text=_("Total kilometres."))
+    co2_kg = serializers.DecimalField(
+        source="footprint.co2_kg", **ONE_DECIMAL, help_text=_("CO₂ per person in kg, from each leg's distance.")
+    )
+    car_co2_kg = serializers.DecimalField(
+        source="footprint.car_co2_kg",
+        **ONE_DECIMAL,
+        help_text=_("CO₂ in kg of driving the same distance alone, for comparison."),
+    )
+    legs = RouteLegSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Route
+        fields = ["origin", "note", "minutes", "km", "co2_kg", "car_co2_kg", "legs"]
+
+
 class VillageSerializer(ReadOnlyModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:village-detail", lookup_field="slug")
     web_url = WebUrlField()
@@ -164,6 +214,7 @@ class VillageSerializer(ReadOnlyModelSerializer):
     honours = HonourSerializer(source="village_honours", many=True, read_only=True)
     operator = OperatorSerializer(read_only=True, allow_null=True)
     cover_image = CoverImageSerializer(source="*", read_only=True, allow_null=True)
+    routes = RouteSerializer(source="shown_routes", many=True, read_only=True)
 
     class Meta:
         model = Village
@@ -181,6 +232,7 @@ class VillageSerializer(ReadOnlyModelSerializer):
             "latitude",
             "longitude",
             "cover_image",
+            "routes",
         ]
 
 

@@ -122,7 +122,10 @@ class VillageViewSet(SlugLookupViewSet):
 
     def list(self, request, *args, **kwargs):
         form = validated(VillageSearchForm(request.query_params))
-        page = self.paginate_queryset(selectors.published_villages(**form.selector_arguments()))
+        villages = selectors.published_villages(**form.selector_arguments()).prefetch_related(
+            selectors.routes_prefetch()
+        )
+        page = self.paginate_queryset(villages)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def find(self, slug):

@@ -44,3 +44,23 @@ def cutoff_label(experience) -> str:
     return ngettext("%(count)s minute before the start", "%(count)s minutes before the start", minutes) % {
         "count": minutes
     }
+
+
+@register.filter
+def duration(minutes: int) -> str:
+    """A journey's time as people say it: "50 min", "1 h 35 min" (zh: 50分钟, 1小时35分钟)."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("%(minutes)d min") % {"minutes": rest}
+    if not rest:
+        return _("%(hours)d h") % {"hours": hours}
+    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+
+
+@register.filter
+def co2_line(footprint) -> str:
+    """A route's CO₂ per person, and how much less than driving alone when it is less (villages/emissions.py)."""
+    values = {"co2": footprint.co2_kg, "saved": footprint.saved_kg}
+    if footprint.saved_kg:
+        return _("About %(co2)s kg CO₂ per person — %(saved)s kg less than driving alone") % values
+    return _("About %(co2)s kg CO₂ per person, as much as driving alone") % values

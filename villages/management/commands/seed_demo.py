@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from villages import demo_content
 from villages.demo import DEMO_LOADERS
 from villages.demo_pictures import draw_scene
+from villages.demo_routes import load_routes
 from villages.models import (
     District,
     Experience,
@@ -85,7 +86,7 @@ def planned_starts(timetable, months, today: date) -> list[datetime]:
 class Command(BaseCommand):
     help = (
         "Load the demo villages (水库村, 岑卜村) with venues, experiences, sessions, drawn pictures and the demo "
-        "residency programme."
+        "residency programmes."
     )
 
     def handle(self, *args, **options):
@@ -182,6 +183,7 @@ class Command(BaseCommand):
             villages[item["slug"]] = self.load_village(item, towns, organisations, honours)
         for item in demo_content.EXPERIENCES:
             self.load_experience(item, villages[item["village"]])
+        load_routes(self, villages)
         today = timezone.localdate(timezone=timezone.get_default_timezone())
         for loader in DEMO_LOADERS:
             loader(self, villages, today)
@@ -206,6 +208,8 @@ class Command(BaseCommand):
                 {"village": village, "honour": honours[honour["honour"]]},
                 without(honour, "honour"),
             )
+        # A database seeded before keeps no honour the content no longer gives (岑卜村 was never awarded its title).
+        village.village_honours.exclude(honour__slug__in=[honour["honour"] for honour in item["honours"]]).delete()
         for position, venue in enumerate(item["venues"], start=1):
             self.upsert(
                 Venue, {"village": village, "slug": venue["slug"]}, {**without(venue, "slug"), "position": position}

@@ -1,0 +1,17 @@
+"""The live-stream calendar's pages, under /<lang>/live/."""
+
+from django.urls import path
+
+from live import views
+
+app_name = "live"
+urlpatterns = [
+    path("", views.stream_list, name="stream_list"),
+    path("<int:stream_id>/", views.stream_detail, name="stream_detail"),
+]
+
+# The calendar feeds, without a language in the address (?lang=en for English): what calendar apps subscribe to.
+feed_urlpatterns = [
+    path("live.ics", views.all_villages_feed, name="live_feed"),
+    path("live/<slug:slug>.ics", views.village_feed, name="live_village_feed"),
+]
