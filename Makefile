@@ -1,4 +1,4 @@
-# Two commands: `make run` (set up and serve the seeded site with a Celery worker) and `make test`.
+# Two commands: `make run` (set up and serve the seeded site with a Celery worker and beat) and `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,12 +7,13 @@ PORT ?= 8000
 
 .PHONY: run test setup install install-dev messages migrate seed lint
 
+# The worker and the beat are separate processes, as in production (README: Running on several machines).
 run: setup
-	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker beside it (Ctrl-C stops both)."
+	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker and its beat beside it (Ctrl-C stops all three)."
 	@DEBUG=$${DEBUG:-true} DEMO_NOTICE=$${DEMO_NOTICE:-true}; export DEBUG DEMO_NOTICE; \
-	$(BIN)/celery -A config worker -B -n village-worker@%h --concurrency 2 -l INFO \
-		--schedule var/celerybeat-schedule & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/celery -A config worker -n village-worker@%h --concurrency 2 -l INFO & worker=$$!; \
+	$(BIN)/celery -A config beat -l INFO --schedule var/celerybeat-schedule & beat=$$!; \
+	trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 setup: install messages migrate seed

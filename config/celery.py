@@ -2,13 +2,28 @@
 
 import os
 
-from celery import Celery, bootsteps
+from celery import Celery, bootsteps, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def redbeat_settings() -> dict:
+    """celery-redbeat looks its settings up by their bare names (redbeat_redis_url), which the CELERY_ namespace of the
+    Django settings hides from it (it would fall back to the broker's, with a warning): give them under those names."""
+    from django.conf import settings
+
+    return {
+        name.removeprefix("CELERY_").lower(): getattr(settings, name)
+        for name in dir(settings)
+        if name.startswith("CELERY_REDBEAT_")
+    }
+
+
+app.add_defaults(redbeat_settings)
 
 
 @app.on_after_configure.connect
@@ -18,6 +33,21 @@ def make_filesystem_broker_folders(sender, **kwargs):
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
+
+
+EMBEDDED_BEAT_REFUSED = (
+    "A worker with -B (its own beat) is for `make run` only: with DEBUG off the beat runs as its own process, "
+    "`celery -A config beat`, once for the whole site (README: Running on several machines)."
+)
+
+
+@signals.celeryd_init.connect
+def refuse_embedded_beat_in_production(sender=None, options=None, **kwargs):
+    """Every worker started with -B would run the schedule once more: in production the beat is its own process."""
+    from django.conf import settings
+
+    if (options or {}).get("beat") and not settings.DEBUG:
+        raise SystemExit(EMBEDDED_BEAT_REFUSED)  # not an Exception: Celery's signal dispatch would only log that
 
 
 class Heartbeat(bootsteps.StartStopStep):

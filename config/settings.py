@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_rate, env_str
+from config.storage import local_storages, public_origin, s3_storages
 from core.timezones import VILLAGE_TIME_ZONE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -145,17 +146,41 @@ STATIC_ROOT = VAR_DIR / "static"
 # form widgets and so needs the GDAL system library (django-leaflet issue 336) for an admin widget we do not use.
 LEAFLET_STATIC_DIR = Path(find_spec("leaflet").origin).parent / "static"
 STATICFILES_DIRS = [BASE_DIR / "static", LEAFLET_STATIC_DIR]
+# Uploads (config/storage.py): folders on this machine by default; MEDIA_STORAGE=s3 puts them in an S3-compatible
+# object store that every machine shares: public pictures in one bucket and prefix with public URLs, applicants' CVs
+# in a private one, never given a URL (residency.storage, the admin's download view).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local").strip().lower()
+if MEDIA_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}")
 MEDIA_URL = "/media/"
-# Django serves uploads itself only in development; in production the front proxy or object storage does.
-SERVE_MEDIA = DEBUG
+# Django serves local uploads itself only in development; in production the front proxy or object storage does.
+SERVE_MEDIA = DEBUG and MEDIA_STORAGE == "local"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
 # Applicants' CVs: never under MEDIA_ROOT, never served by URL (residency.storage, the admin's download view).
 PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(VAR_DIR / "private"))).resolve()
 if PRIVATE_ROOT == MEDIA_ROOT or MEDIA_ROOT in PRIVATE_ROOT.parents:
     raise ImproperlyConfigured("PRIVATE_ROOT must not be inside MEDIA_ROOT: its files would be public.")
 CV_MAX_BYTES = 5 * 1024 * 1024
+if MEDIA_STORAGE == "s3":
+    UPLOAD_STORAGES = s3_storages(
+        endpoint_url=env_str("S3_ENDPOINT_URL").strip(),
+        region=env_str("S3_REGION").strip(),
+        access_key=env_str("S3_ACCESS_KEY_ID").strip(),
+        secret_key=env_str("S3_SECRET_ACCESS_KEY").strip(),
+        addressing_style=env_str("S3_ADDRESSING_STYLE").strip().lower(),
+        media_bucket=env_str("S3_MEDIA_BUCKET").strip(),
+        media_prefix=env_str("S3_MEDIA_PREFIX", "media"),
+        private_bucket=env_str("S3_PRIVATE_BUCKET").strip(),
+        private_prefix=env_str("S3_PRIVATE_PREFIX", "private"),
+        custom_domain=env_str("S3_CUSTOM_DOMAIN").strip(),
+    )
+    # Where the pictures' URLs point: the Content-Security-Policy lets pages show images from there.
+    MEDIA_ORIGIN = public_origin(UPLOAD_STORAGES["default"]["OPTIONS"])
+else:
+    UPLOAD_STORAGES = local_storages()
+    MEDIA_ORIGIN = None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **UPLOAD_STORAGES,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -229,16 +254,31 @@ CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+# The beat: one process (`celery -A config beat`), never -B inside a worker in production (config.celery refuses it).
+# With Redis its schedule's state lives there (celery-redbeat) under a lock: a second beat, on another machine, waits
+# for the lock and takes over only when the first stops (or, killed, after CELERY_REDBEAT_LOCK_TIMEOUT). Without Redis
+# (`make run`) it is Celery's own scheduler with a file under var/.
+BEAT_SWEEP_SECONDS = env_int("BEAT_SWEEP_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     # Hand over again what a lost message, a dead worker or a broker outage left behind.
-    "sweep-outbox": {"task": "outbox.tasks.sweep", "schedule": 30.0},
-    "confirm-stragglers": {"task": "bookings.tasks.confirm_stragglers", "schedule": 30.0},
+    "sweep-outbox": {"task": "outbox.tasks.sweep", "schedule": float(BEAT_SWEEP_SECONDS)},
+    "confirm-stragglers": {"task": "bookings.tasks.confirm_stragglers", "schedule": float(BEAT_SWEEP_SECONDS)},
     "queue-reminders": {"task": "bookings.tasks.queue_reminders", "schedule": 600.0},
     # Waiting lists: offers past their time lapse and pass on; seats a raised capacity made are offered.
-    "sweep-waitlists": {"task": "bookings.tasks.sweep_waitlists", "schedule": 30.0},
+    "sweep-waitlists": {"task": "bookings.tasks.sweep_waitlists", "schedule": float(BEAT_SWEEP_SECONDS)},
     # Personal data kept no longer than needed (core.personal_data): once a day.
     "purge-personal-data": {"task": "core.tasks.purge_personal_data", "schedule": 24 * 3600.0},
 }
+# The beat looks at its schedule at least this often; a waiting beat tries the lock as often, and a beat's lock lasts
+# five times as long, so a killed beat is replaced within half a minute.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = "redbeat:villages:"
+    CELERY_REDBEAT_LOCK_TIMEOUT = 5 * CELERY_BEAT_MAX_LOOP_INTERVAL
+    # Ride out a short Redis outage (a failover) instead of stopping; socket options go to its Redis client.
+    CELERY_REDBEAT_REDIS_OPTIONS = {"retry_period": 60, "socket_connect_timeout": 2, "socket_timeout": 5}
 # Each worker writes "alive" into the shared cache this often; /healthz calls the worker silent after 2 minutes.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30, minimum=1)
 WORKER_SILENT_AFTER_SECONDS = 120
@@ -371,7 +411,7 @@ _POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *([TILE_HOST] if TILE_HOST else [])],
+        "img-src": [SELF, "data:", *([TILE_HOST] if TILE_HOST else []), *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -2,27 +2,23 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import sitemaps
 from config.health import healthz
 from config.views import favicon, privacy, robots_txt
 from core import two_factor
 from core.admin_views import personal_data_view
-from live.sitemaps import SITEMAPS as LIVE_SITEMAPS
 from live.urls import feed_urlpatterns as live_feeds
-from residency.sitemaps import SITEMAPS as RESIDENCY_SITEMAPS
-from villages.sitemaps import SITEMAPS as VILLAGE_SITEMAPS
 
 admin.site.site_header = _("Village Trails · operators")
 admin.site.site_title = _("Village Trails admin")
 admin.site.index_title = _("Your villages")
 
-SITEMAPS = {**VILLAGE_SITEMAPS, **RESIDENCY_SITEMAPS, **LIVE_SITEMAPS}
 # Admin pages of models that moved to an app of their own: old bookmarks land on the new address.
 MOVED_ADMIN_PAGES = {
     "bookings/residencyapplication": "residency/residencyapplication",
@@ -41,7 +37,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
     path("api/v1/", include("villages.api.urls")),
     path("api/v1/", include("bookings.api.urls")),
     path("api/v1/", include("residency.api.urls")),

@@ -1,5 +1,6 @@
 """Production (DEBUG off) refuses to start half-configured: `manage.py check --deploy`, `migrate` and every server
-run these checks. Errors stop the command; warnings are printed. `make run` runs with DEBUG on and skips them."""
+run these checks. Errors stop the command; warnings are printed. `make run` runs with DEBUG on and skips them, all
+but the object storage's (core.E003), which a half-configured MEDIA_STORAGE=s3 fails in development too."""
 
 from django.conf import settings
 from django.core import checks
@@ -44,6 +45,15 @@ def production_settings(app_configs, **kwargs):
                 id="core.W001",
             )
         )
+    if settings.MEDIA_STORAGE == "local":
+        problems.append(
+            checks.Warning(
+                "Uploads (pictures, CVs) are kept on this machine's disk: one machine only, unless MEDIA_ROOT and "
+                "PRIVATE_ROOT are a filesystem every machine shares.",
+                hint="Set MEDIA_STORAGE=s3 with S3_MEDIA_BUCKET and S3_PRIVATE_BUCKET.",
+                id="core.W003",
+            )
+        )
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         problems.append(
             checks.Warning(
@@ -53,3 +63,26 @@ def production_settings(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@checks.register(checks.Tags.compatibility)
+def object_storage_settings(app_configs, **kwargs):
+    """MEDIA_STORAGE=s3 needs both buckets, with DEBUG on or off: without them every upload would fail."""
+    if settings.MEDIA_STORAGE != "s3":
+        return []
+    missing = [
+        name
+        for name, storage in (("S3_MEDIA_BUCKET", "default"), ("S3_PRIVATE_BUCKET", "private"))
+        if not settings.STORAGES[storage].get("OPTIONS", {}).get("bucket_name")
+    ]
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"MEDIA_STORAGE=s3 but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: uploads "
+            "would have nowhere to go.",
+            hint="Set S3_MEDIA_BUCKET (public pictures) and S3_PRIVATE_BUCKET (CVs; a bucket that is not public), "
+            "and S3_ENDPOINT_URL, S3_REGION, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY as your provider needs.",
+            id="core.E003",
+        )
+    ]

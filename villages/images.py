@@ -138,7 +138,8 @@ class ProcessedImageField(models.ImageField):
         if field_file and not field_file._committed:
             validate_image_upload(field_file.file)
             content, image = sanitised_copy(field_file.file)
+            # Django sets the width and height fields from `content` in memory as it saves: nothing is read back from
+            # the storage (a bucket, with MEDIA_STORAGE=s3), only written to it.
             field_file.save(content.name, content, save=False)
             save_thumbnails(field_file.storage, field_file.name, image)
-            self.update_dimension_fields(model_instance, force=True)
         return field_file

@@ -8,20 +8,15 @@ from django.utils import timezone
 from villages.models import Experience, Route, RouteLeg, Session, Venue, Village, VillageHonour
 
 NEXT_SESSIONS_PER_EXPERIENCE = 3
-TRANSLATED_SUFFIXES = ("zh_hans", "en")
 
 
-def _text_match(fields: tuple[str, ...], query: str) -> Q:
-    """Substring match over both languages' columns: works for Chinese, which has no word breaks."""
-    condition = Q()
-    for field in fields:
-        for suffix in TRANSLATED_SUFFIXES:
-            condition |= Q(**{f"{field}_{suffix}__icontains": query})
-    return condition
+def text_search(query: str) -> Q:
+    """A substring of any searched text in either language (Chinese has no word breaks to search by), case-blind.
 
-
-def search_experiences_condition(query: str) -> Q:
-    return _text_match(("title", "description"), query)
+    villages.models.search_text keeps those texts upper-cased in one column; on PostgreSQL its trigram index serves
+    this (migration villages 0008).
+    """
+    return Q(searchable_text__contains=query.upper())
 
 
 def published_villages(
@@ -38,10 +33,11 @@ def published_villages(
         villages = villages.filter(Exists(published_experiences.filter(kind=kind)))
     query = query.strip()
     if query:
-        villages = villages.filter(
-            _text_match(("name", "tagline", "summary", "description"), query)
-            | Exists(published_experiences.filter(search_experiences_condition(query)))
-        )
+        # Two uncorrelated IN lists, not a condition per row: PostgreSQL finds the matching villages and experiences
+        # once each, through their trigram indexes.
+        matching_villages = Village.objects.filter(text_search(query)).values("pk")
+        matching_experiences = Experience.objects.published().filter(text_search(query)).values("village_id")
+        villages = villages.filter(Q(pk__in=matching_villages) | Q(pk__in=matching_experiences))
     return villages.prefetch_related(
         Prefetch("village_honours", queryset=VillageHonour.objects.select_related("honour"))
     ).order_by("position", "slug")
@@ -103,24 +99,51 @@ def published_experiences(
     if kind:
         experiences = experiences.filter(kind=kind)
     if query.strip():
-        experiences = experiences.filter(search_experiences_condition(query.strip()))
+        experiences = experiences.filter(text_search(query.strip()))
     if available_from or available_to:
-        sessions = sessions_between(available_from, available_to).filter(experience=OuterRef("pk"))
-        experiences = experiences.filter(Exists(sessions))
+        # A first session in the range, looked up per experience through (experience, starts_at): a scalar subquery
+        # with LIMIT 1 stays a probe per row, where EXISTS would let PostgreSQL read every session in the range.
+        first_in_range = sessions_between(available_from, available_to).filter(experience=OuterRef("pk"))
+        experiences = experiences.annotate(first_in_range=first_in_range.values("starts_at")[:1]).filter(
+            first_in_range__isnull=False
+        )
     return experiences.order_by("village__position", "position", "slug")
 
 
+UPCOMING_CHUNK = 200
+
+
 def upcoming_experiences(limit: int = 6) -> list[Experience]:
-    """Published experiences that have a bookable session, soonest first (home page)."""
-    soonest = Session.objects.upcoming().filter(experience=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
-    return list(
-        Experience.objects.published()
-        .filter(Exists(Session.objects.upcoming().filter(experience=OuterRef("pk"))))
-        .annotate(next_start=soonest)
+    """Published experiences that have a bookable session, soonest first (home page).
+
+    Walks the bookable sessions in start order (the status-and-start index), a chunk at a time, until `limit`
+    experiences have turned up: the cost follows how far it has to look, not how many sessions exist.
+    """
+    found: list[int] = []
+    sessions = Session.objects.bookable().order_by("starts_at", "experience_id")
+    after = None
+    while len(found) < limit:
+        # (starts_at, experience) is unique: the next chunk starts right after the last one's last session.
+        chunk = (
+            sessions
+            if after is None
+            else sessions.filter(Q(starts_at__gt=after[0]) | Q(starts_at=after[0], experience_id__gt=after[1]))
+        )
+        rows = list(chunk.values_list("starts_at", "experience_id")[:UPCOMING_CHUNK])
+        for _starts_at, experience_id in rows:
+            if experience_id not in found:
+                found.append(experience_id)
+        if len(rows) < UPCOMING_CHUNK:
+            break
+        after = rows[-1]
+    found = found[:limit]
+    experiences = (
+        Experience.objects.filter(pk__in=found)
         .select_related("village")
         .prefetch_related("images", next_sessions_prefetch(limit=1))
-        .order_by("next_start", "slug")[:limit]
+        .in_bulk()
     )
+    return [experiences[pk] for pk in found]
 
 
 def _start_of_day(day: date) -> datetime:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from villages.models import Experience, Village
@@ -18,6 +19,7 @@ class SiteUrlSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    limit = 2000  # addresses per page of a section (1000 items in both languages): the index lists the pages
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme or "https"
@@ -38,15 +40,21 @@ class UpdatedAtSitemap(SiteUrlSitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        """For the index: one aggregate, not every item loaded."""
+        return self.items().order_by().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class VillageSitemap(UpdatedAtSitemap):
     def items(self):
-        return Village.objects.published().order_by("position", "slug")
+        return Village.objects.published().only("slug", "updated_at").order_by("position", "slug")
 
 
 class ExperienceSitemap(UpdatedAtSitemap):
     def items(self):
-        return Experience.objects.published().order_by("village__position", "position", "slug")
+        return (
+            Experience.objects.published().only("slug", "updated_at").order_by("village__position", "position", "slug")
+        )
 
 
 SITEMAPS = {

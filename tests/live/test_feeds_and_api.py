@@ -120,7 +120,12 @@ def test_one_stream_by_id_and_a_draft_or_nonsense_id_is_a_json_404(client, calen
 
 
 def test_the_sitemap_lists_the_live_page_and_the_stream_pages(client, calendar_of_streams):
-    sitemap = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    sitemap = (
+        client.get("/sitemap-live-streams.xml").content.decode()
+        + client.get("/sitemap-live-pages.xml").content.decode()
+    )
+    assert "/sitemap-live-streams.xml</loc>" in index
     assert "/zh-hans/live/</loc>" in sitemap
     assert f"/live/{calendar_of_streams['coming'].pk}/</loc>" in sitemap
     assert f"/live/{calendar_of_streams['draft'].pk}/</loc>" not in sitemap

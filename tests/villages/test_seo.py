@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,6 +31,7 @@ from tests.factories import (
 )
 from villages import seo
 from villages.models import Session
+from villages.sitemaps import ExperienceSitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -383,16 +385,30 @@ def test_a_page_without_a_photo_is_previewed_with_the_site_picture(client):
 # --- Sitemap and robots.txt
 
 
-def sitemap_urls(client) -> dict[str, dict]:
+def sitemap_sections(client) -> list[str]:
+    """The addresses the sitemap index lists (on SITE_URL)."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    return [location.text for location in root.findall("s:sitemap/s:loc", SITEMAP_NS)]
+
+
+def sitemap_urls(client) -> dict[str, dict]:
+    """Every page of every section the index lists, as a crawler reads them."""
     urls = {}
-    for url in ElementTree.fromstring(response.content).findall("s:url", SITEMAP_NS):
-        lastmod = url.find("s:lastmod", SITEMAP_NS)
-        urls[url.find("s:loc", SITEMAP_NS).text] = {
-            "lastmod": lastmod.text if lastmod is not None else None,
-            "alternates": {link.get("hreflang"): link.get("href") for link in url.findall("xhtml:link", SITEMAP_NS)},
-        }
+    for location in sitemap_sections(client):
+        assert location.startswith(f"{SITE}/sitemap-")
+        response = client.get(location.removeprefix(SITE))
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
+        for url in ElementTree.fromstring(response.content).findall("s:url", SITEMAP_NS):
+            lastmod = url.find("s:lastmod", SITEMAP_NS)
+            urls[url.find("s:loc", SITEMAP_NS).text] = {
+                "lastmod": lastmod.text if lastmod is not None else None,
+                "alternates": {
+                    link.get("hreflang"): link.get("href") for link in url.findall("xhtml:link", SITEMAP_NS)
+                },
+            }
     return urls
 
 
@@ -427,8 +443,9 @@ def test_the_sitemap_leaves_out_what_is_not_published(client, fireflies):
 
 def test_the_sitemap_makes_the_same_number_of_queries_whatever_the_amount_of_data(client, fireflies, programme):
     def queries() -> int:
+        cache.clear()
         with CaptureQueriesContext(connection) as captured:
-            assert client.get("/sitemap.xml").status_code == 200
+            sitemap_urls(client)
         return len(captured)
 
     few = queries()
@@ -436,6 +453,34 @@ def test_the_sitemap_makes_the_same_number_of_queries_whatever_the_amount_of_dat
         ExperienceFactory(village=VillageFactory())
         ResidencyProgramFactory()
     assert queries() == few
+
+
+def test_the_sitemap_index_splits_a_long_section_into_pages_and_lists_each(client, fireflies, monkeypatch):
+    monkeypatch.setattr(ExperienceSitemap, "limit", 2)
+    for number in range(4):
+        ExperienceFactory(village=fireflies.village, slug=f"walk-{number}")
+
+    sections = sitemap_sections(client)
+    urls = sitemap_urls(client)
+
+    experience_pages = [location for location in sections if "/sitemap-experiences.xml" in location]
+    # Five experiences in two languages, two addresses a page.
+    assert experience_pages == [f"{SITE}/sitemap-experiences.xml"] + [
+        f"{SITE}/sitemap-experiences.xml?p={page}" for page in range(2, 6)
+    ]
+    for slug in ("fireflies", "walk-0", "walk-1", "walk-2", "walk-3"):
+        assert f"{SITE}/en/experiences/{slug}/" in urls
+
+
+def test_the_sitemap_is_served_from_the_cache_until_it_expires(client, fireflies):
+    sitemap_urls(client)
+    ExperienceFactory(village=fireflies.village, slug="new-walk")
+    with CaptureQueriesContext(connection) as captured:
+        cached = sitemap_urls(client)
+    assert len(captured) == 0
+    assert f"{SITE}/en/experiences/new-walk/" not in cached  # at most SITEMAP_CACHE_SECONDS old
+    cache.clear()
+    assert f"{SITE}/en/experiences/new-walk/" in sitemap_urls(client)
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_pages(client):
