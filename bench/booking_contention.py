@@ -7,58 +7,26 @@ confirmation email (p50/p95, from the outbox's sent_at).
 
     .venv/bin/python bench/booking_contention.py --clients 16 --per-client 10 --capacity 100
 
-Needs PostgreSQL at 127.0.0.1:5432 (trust auth) and Redis at 127.0.0.1:6379. Traffic stays on loopback. The rate
-limits per address are off (RATE_LIMITS=off: every client is 127.0.0.1) and every booking has its own visitor, so the
-caps per person hold but never refuse.
+Needs PostgreSQL at 127.0.0.1:5432 (trust auth) and Redis at 127.0.0.1:6379 (bench/stack.py starts the stack). It
+drops and recreates its own database, villages_bench, and flushes its Redis database (--redis-db, 10). Traffic stays
+on loopback. The rate limits per address are off (RATE_LIMITS=off: every client is 127.0.0.1) and every booking has
+its own visitor, so the caps per person hold but never refuse.
 """
 
 import argparse
 import json
 import multiprocessing
-import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from stack import code_tree, environment, flush_redis, load_average, manage, recreate_database, serving
+
 DATABASE = "villages_bench"
 PORT = 8765
-
-
-def environment(mail_dir: Path, var_dir: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DEBUG="false",
-        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnop",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_COOKIES="false",
-        DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{DATABASE}",
-        REDIS_URL="redis://127.0.0.1:6379/14",
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        ALLOW_FILE_EMAIL="true",  # production settings otherwise, with the emails counted from files
-        EMAIL_FILE_PATH=str(mail_dir),
-        VAR_DIR=str(var_dir),
-        SITE_URL=f"http://127.0.0.1:{PORT}",
-        LOG_LEVEL="WARNING",
-        # Every client books from 127.0.0.1: the per-address limits would measure themselves, not the booking.
-        RATE_LIMITS="off",
-    )
-    return env
-
-
-def manage(env, *args, code: str | None = None):
-    command = (
-        [sys.executable, "manage.py", *args]
-        if code is None
-        else [sys.executable, "manage.py", "shell", "--no-imports", "-c", code]
-    )
-    return subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+REDIS_DB = 10  # 12-15 are the test runs' (see bench/stack.py)
 
 
 def client(base_url: str, session_id: int, count: int, index: int, results):
@@ -99,17 +67,16 @@ def main():
     parser.add_argument("--per-client", type=int, default=10)
     parser.add_argument("--capacity", type=int, default=100)
     parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="the Redis database it flushes and uses")
+    parser.add_argument("--code", metavar="DIR", help="serve this source tree instead of this checkout")
     options = parser.parse_args()
 
+    root = code_tree(options.code)
     workdir = Path(tempfile.mkdtemp(prefix="villages-bench-"))
-    env = environment(workdir / "mail", workdir / "var")
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"],
-        check=True,
-    )
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True)
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
+    env = environment(database=DATABASE, port=PORT, var_dir=workdir / "var", redis_db=options.redis_db)
+    recreate_database(DATABASE)
+    manage(env, "migrate", "--noinput", root=root)
+    manage(env, "collectstatic", "--noinput", root=root)
     session_id = int(
         manage(
             env,
@@ -129,59 +96,20 @@ def main():
                 f" capacity={options.capacity})\n"
                 "print(s.pk)"
             ),
+            root=root,
         ).strip()
     )
-    redis_flush = subprocess.run(["redis-cli", "-n", "14", "flushdb"], capture_output=True)
-    assert redis_flush.returncode == 0, "Redis is needed at 127.0.0.1:6379"
+    flush_redis(options.redis_db)
 
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--workers",
-                str(options.gunicorn_workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-n",
-                "bench@%h",
-                "--concurrency",
-                "2",
-                "-l",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
-    ]
-    base_url = f"http://127.0.0.1:{PORT}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base_url}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+    print(f"load average before: {load_average()}")
+    with serving(
+        env, port=PORT, workers=options.gunicorn_workers, celery_worker=True, log_dir=workdir / "logs", root=root
+    ) as server:
         with multiprocessing.Manager() as manager:
             results = manager.list()
+            arguments = (server.url, session_id, options.per_client)
             clients = [
-                multiprocessing.Process(target=client, args=(base_url, session_id, options.per_client, index, results))
+                multiprocessing.Process(target=client, args=(*arguments, index, results))
                 for index in range(options.clients)
             ]
             started = time.perf_counter()
@@ -202,7 +130,7 @@ def main():
             env,
             code=(
                 "import json\n"
-                "from bookings.models import OutgoingEmail\n"
+                "from outbox.models import OutgoingEmail\n"
                 "from villages.models import Session\n"
                 f"s = Session.objects.get(pk={session_id})\n"
                 "deadline = __import__('time').monotonic() + 60\n"
@@ -215,13 +143,9 @@ def main():
                 "print(json.dumps({'capacity': s.capacity, 'seats_taken': s.seats_taken, "
                 "'bookings': s.bookings.count(), 'delays': delays}))"
             ),
+            root=root,
         )
         figures = json.loads(report.strip().splitlines()[-1])
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
 
     delays = figures["delays"]
     print(f"clients {options.clients} x {options.per_client} requests, capacity {options.capacity}")
