@@ -15,6 +15,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 
 from villages import scheduling
 from villages.admin_base import SavesChangedFieldsOnly, VillageScopedAdmin, VillageScopedInlineMixin
+from villages.admin_routes import RouteInline
 from villages.forms import ExperienceAdminForm, SessionAdminForm
 from villages.images import thumbnail_name
 from villages.models import (
@@ -23,8 +24,6 @@ from villages.models import (
     ExperienceImage,
     Honour,
     Organisation,
-    Route,
-    RouteLeg,
     Session,
     Town,
     Venue,
@@ -33,7 +32,6 @@ from villages.models import (
     VillageImage,
     VillageMembership,
 )
-from villages.templatetags.village_tags import co2_line, duration
 
 PREVIEW_WIDTH = 320
 
@@ -133,16 +131,6 @@ class VenueInline(VillageScopedInlineMixin, TranslationStackedInline):
     model = Venue
     extra = 0
     prepopulated_fields = {"slug": ["name_en"]}
-
-
-class RouteInline(VillageScopedInlineMixin, TranslationTabularInline):
-    """A village's routes from Shanghai; each one's legs are edited on its own page (Django has no nested inlines)."""
-
-    model = Route
-    extra = 0
-    fields = ["origin", "note", "position"]
-    ordering = ["position", "id"]
-    show_change_link = True
 
 
 @admin.register(Village)
@@ -323,38 +311,6 @@ class ExperienceAdmin(PublishActionsMixin, VillageScopedAdmin, TranslationAdmin)
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/villages/experience/generate_sessions.html", context)
-
-
-class RouteLegInline(VillageScopedInlineMixin, TranslationTabularInline):
-    model = RouteLeg
-    extra = 1
-    fields = ["position", "mode", "line", "start", "end", "minutes", "km"]
-    ordering = ["position", "id"]
-
-
-@admin.register(Route)
-class RouteAdmin(VillageScopedAdmin, TranslationAdmin):
-    """A route and its legs, in order; the totals and CO₂ shown are worked out from the legs, never typed."""
-
-    list_display = ["origin", "village", "total_time", "co2"]
-    list_filter = [("village", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["origin_zh_hans", "origin_en"]
-    list_select_related = ["village"]
-    autocomplete_fields = ["village"]
-    fields = ["village", "origin", "note", "position", "total_time", "co2"]
-    readonly_fields = ["total_time", "co2"]
-    inlines = [RouteLegInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("legs")
-
-    @admin.display(description=_("total time"))
-    def total_time(self, route):
-        return duration(route.footprint.minutes) if route.pk else "—"
-
-    @admin.display(description=_("CO₂ per person"))
-    def co2(self, route):
-        return co2_line(route.footprint) if route.pk else "—"
 
 
 # What other apps add to the sessions' admin: the bookings app adds each session's bookings and the action that calls

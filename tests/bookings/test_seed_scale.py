@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from bookings.management.commands.seed_scale import GENERATED_EMAIL_DOMAIN, GENERATED_PREFIX
 from bookings.models import Booking
+from bookings.scale import GENERATED_EMAIL_DOMAIN, GENERATED_PREFIX
 from core.codes import READABLE_ALPHABET
 from core.contact import normalised_phone
 from live.models import LiveStream
