@@ -14,8 +14,9 @@ The database is never dropped (it is created when missing). Unless --no-setup, t
 static files and loads the demo (seed_demo: idempotent, adds only the sessions of days that came since). The
 experience page and its session list are those of --experience, by default the demo experience with the most
 sessions to come (the page lists up to 30). --code DIR serves another source tree (e.g. a commit unpacked with
-`git archive <commit> | tar -x -C DIR`) with the same database and the same measurement. Needs wrk (apt-get install
--y wrk).
+`git archive <commit> | tar -x -C DIR`) with the same database and the same measurement. --page-cache off renders
+every request (core.page_cache off: the cost of a page after a change); on, by default, serves as production does,
+so after its first request a path is answered from the cache. Needs wrk (apt-get install -y wrk).
 """
 
 import argparse
@@ -117,13 +118,25 @@ def main():
     parser.add_argument("--port", type=int, default=PORT)
     parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="the Redis database it flushes and uses")
     parser.add_argument("--code", metavar="DIR", help="serve this source tree instead of this checkout")
+    parser.add_argument(
+        "--page-cache",
+        choices=["on", "off"],
+        default="on",
+        help="off: every request renders its page (what a change or a new address costs); on: as production serves",
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
 
     root = code_tree(options.code)
     var_dir = root / "var" / "bench-pages"  # static files and the demo's pictures, kept between runs
-    env = environment(database=options.database, port=options.port, var_dir=var_dir, redis_db=options.redis_db)
+    env = environment(
+        database=options.database,
+        port=options.port,
+        var_dir=var_dir,
+        redis_db=options.redis_db,
+        PAGE_CACHE=options.page_cache,
+    )
     if not database_exists(options.database):
         psql(f'CREATE DATABASE "{options.database}"')
         print(f"created database {options.database}")
@@ -154,7 +167,7 @@ def main():
         f"database {options.database}: {counts[0]} villages, {counts[1]} experiences, {counts[2]} sessions, "
         f"{counts[3]} bookings; experience page: {experience} ({to_come} sessions to come)"
     )
-    print(f"wrk: {options.connections} connections, {options.duration} s per path")
+    print(f"wrk: {options.connections} connections, {options.duration} s per path; page cache {options.page_cache}")
     print(f"load average before: {load_average()}")
     rows, problems = [], []
     with serving(env, port=options.port, workers=options.workers, log_dir=var_dir / "logs", root=root) as server:

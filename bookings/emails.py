@@ -6,6 +6,8 @@ visitor's manage page.
 """
 
 import io
+import time
+from dataclasses import dataclass
 from datetime import UTC
 from email.mime.image import MIMEImage
 from email.mime.text import MIMEText
@@ -15,6 +17,8 @@ import qrcode
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -48,6 +52,16 @@ WITH_CALENDAR = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED}
 VOID_WHEN_CANCELLED = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_RECEIVED, Kind.BOOKING_REMINDER, Kind.BOOKING_MOVED}
 REBOOK_CHOICES = 3  # next sessions with room offered in the email of a session the village called off
 ZH_WEEKDAYS = "一二三四五六日"
+# The parts of an email that every booking of an experience shares are rendered once per experience and language and
+# reused this long: an edit of the experience or its village shows at once (their updated_at are in the key), a route
+# edited since within this many seconds.
+TRIP_PARTS_SECONDS = 30
+TRIP_PARTS_KEPT = 500  # experiences and languages kept per process, at most
+WITH_BEFORE_YOU_GO = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_REMINDER, Kind.BOOKING_MOVED}
+WITH_GETTING_THERE = {Kind.BOOKING_CONFIRMED}
+# The check-in code's QR code always with this mask: drawing it with each of the eight and scoring them would cost most
+# of an email's rendering, and any mask reads the same at the gate.
+QR_MASK_PATTERN = 0
 
 
 class BookingMessage(EmailMultiAlternatives):
@@ -76,7 +90,10 @@ def register_writers() -> None:
 
 
 def _booking_of(email: OutgoingEmail) -> Booking:
-    return Booking.objects.select_related("session__experience__village").get(pk=email.booking_id)
+    """The booking the email is about, read once for both called_off and build_message (kept on the row)."""
+    if not OutgoingEmail.booking.is_cached(email):
+        email.booking = Booking.objects.select_related("session__experience__village").get(pk=email.booking_id)
+    return email.booking
 
 
 def called_off(email: OutgoingEmail) -> bool:
@@ -136,10 +153,7 @@ def _context(booking: Booking, kind: str) -> dict:
         "party": party_size(booking.adults, booking.children),
         "total": format_price(booking.total_price),
         "meeting_point": experience.meeting_point,
-        "meeting_point_map_url": meeting_point_map_url(experience),
-        "what_to_bring": experience.what_to_bring,
-        "accessibility": experience.accessibility,
-        "weather_policy": experience.weather_policy,
+        **trip_parts(experience, before_you_go=kind in WITH_BEFORE_YOU_GO, getting_there=kind in WITH_GETTING_THERE),
         "moved_from": local_datetime(booking.moved_from.starts_at) if booking.moved_from_id else None,
         "cancel_until": local_datetime(booking.cancellation_deadline),
         "manage_url": manage_url(booking),
@@ -150,8 +164,56 @@ def _context(booking: Booking, kind: str) -> dict:
         "awaiting_approval": booking.status == Booking.Status.PENDING,
         "cancelled_by_visitor": booking.cancelled_by == Booking.CancelledBy.VISITOR,
         **(_rebooking(booking) if kind == Kind.BOOKING_CANCELLED else {}),
-        # How to get there with the least CO₂, in the confirmation only: the other emails stay short.
-        **({"route": greenest_route(village)} if kind == Kind.BOOKING_CONFIRMED else {}),
+    }
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of an email in both its forms."""
+
+    text: str
+    html: str
+
+
+_trip_parts: dict[tuple, tuple[float, dict]] = {}
+
+
+def trip_parts(experience, *, before_you_go: bool, getting_there: bool) -> dict:
+    """What the experience's emails say about the trip, the same for every booking, in the active language: "before
+    you go" and (the confirmation only, the other emails stay short) how to get there with the least CO₂. Rendered
+    once per experience and language, then reused for TRIP_PARTS_SECONDS: a burst of bookings renders them once."""
+    if not (before_you_go or getting_there):
+        return {}
+    village = experience.village
+    key = (translation.get_language(), experience.pk, experience.updated_at, village.pk, village.updated_at)
+    now = time.monotonic()
+    expires, parts = _trip_parts.get(key, (0, {}))
+    if expires <= now or (getting_there and "getting_there" not in parts):
+        if len(_trip_parts) >= TRIP_PARTS_KEPT:
+            _trip_parts.clear()
+        parts = _render_trip_parts(experience, getting_there=getting_there)
+        _trip_parts[key] = (now + TRIP_PARTS_SECONDS, parts)
+    return {name: part for name, part in parts.items() if name != "getting_there" or getting_there}
+
+
+def _render_trip_parts(experience, *, getting_there: bool) -> dict[str, Part]:
+    context = {
+        "meeting_point_map_url": meeting_point_map_url(experience),
+        "what_to_bring": experience.what_to_bring,
+        "accessibility": experience.accessibility,
+        "weather_policy": experience.weather_policy,
+    }
+    names = ["before_you_go"]
+    if getting_there:
+        context["route"] = greenest_route(experience.village)
+        names.append("getting_there")
+    return {
+        name: Part(
+            # Plain text, unescaped, as the emails' text templates (autoescape off) showed it when they included it.
+            text=get_template(f"emails/_{name}.txt").template.render(Context(context, autoescape=False)),
+            html=render_to_string(f"emails/_{name}.html", context),
+        )
+        for name in names
     }
 
 
@@ -260,7 +322,9 @@ def _readable_phone(phone: str) -> str:
 
 def check_in_qr_png(booking: Booking) -> bytes:
     """A PNG QR code of the booking's check-in code, large enough for a phone camera at the village gate."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4, mask_pattern=QR_MASK_PATTERN
+    )
     code.add_data(booking.check_in_code)
     code.make(fit=True)
     buffer = io.BytesIO()

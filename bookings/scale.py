@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bookings.models import Booking
+from core import page_cache
 from core.codes import READABLE_ALPHABET
 from villages.models import District, Experience, Honour, Organisation, Session, Town, Village, VillageHonour
 from villages.months import ALL_MONTHS_MASK
@@ -224,6 +225,7 @@ class Generator:
             experiences = self.experiences(villages["rows"])
             sessions = self.sessions(experiences)
             bookings = self.bookings(experiences, sessions)
+        page_cache.catalogue_changed()  # COPY sends no signals: the kept pages must not hide the new rows
         self.command.analyse([Village, VillageHonour, Experience, Session, Booking])
         elapsed = time.monotonic() - self.command.started
         out.write(f"  towns: {towns['report']}")
@@ -290,7 +292,8 @@ class Generator:
             latitude = round(rng.uniform(30.75, 31.45), 6)
             longitude = round(rng.uniform(120.95, 121.85), 6)
             operator = rng.choice(operators) if operators and rng.random() < 0.1 else None
-            names.append((name, latitude, longitude))
+            position = 100 + n % 50
+            names.append((name, latitude, longitude, position))
             created = self.now - timedelta(days=rng.uniform(30, 900))
             rows.append(
                 (
@@ -305,7 +308,7 @@ class Generator:
                     longitude,
                     rng.choice(towns["ids"]),
                     operator,
-                    100 + n % 50,
+                    position,
                     True,
                     created,
                     created,
@@ -334,8 +337,8 @@ class Generator:
         )
         ids = dict(generated_villages().values_list("slug", "pk"))
         villages = [
-            {"id": ids[row[0]], "name": name, "latitude": latitude, "longitude": longitude}
-            for row, (name, latitude, longitude) in zip(rows, names, strict=True)
+            {"id": ids[row[0]], "name": name, "latitude": latitude, "longitude": longitude, "position": position}
+            for row, (name, latitude, longitude, position) in zip(rows, names, strict=True)
         ]
         honours = list(Honour.objects.values_list("pk", flat=True))
         honoured = 0
@@ -405,6 +408,7 @@ class Generator:
                     rng.choice([24, 24, 48]),
                     rng.random() < 0.05,
                     per_village[index],
+                    village["position"],  # the list's order key (Experience.village_position), as save() keeps it
                     published,
                     created,
                     created,
@@ -436,6 +440,7 @@ class Generator:
                 "cancellation_window_hours",
                 "requires_approval",
                 "position",
+                "village_position",
                 "is_published",
                 "created_at",
                 "updated_at",

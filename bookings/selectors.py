@@ -87,6 +87,18 @@ def seats_open_to_booking(session: Session) -> int:
     return session.seats_left - sum(entry.seats for entry in owed)
 
 
+def session_with_waiting_flag(session_id) -> Session:
+    """The session's row as it is now, with `has_waiting`: whether its waiting list has entries not yet offered seats
+    (only then can seats be owed to it). One statement, written out: the booking service reads it while it holds the
+    session's lock, where the ORM's compiling of an Exists() would cost more than the query."""
+    sql = (
+        f"SELECT session.*, EXISTS (SELECT 1 FROM {WaitlistEntry._meta.db_table} entry"
+        " WHERE entry.session_id = session.id AND entry.status = %s) AS has_waiting"
+        f" FROM {Session._meta.db_table} session WHERE session.id = %s"
+    )
+    return Session.objects.raw(sql, [WaitlistEntry.Status.WAITING, session_id])[0]
+
+
 def waitlist_position(entry: WaitlistEntry) -> int | None:
     """1 for the next entry to be offered seats; None once the entry is no longer waiting."""
     if entry.status != WaitlistEntry.Status.WAITING:

@@ -9,6 +9,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.env import env_bool, env_int, env_list, env_rate, env_str
 from config.storage import local_storages, public_origin, s3_storages
@@ -65,6 +66,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages and API answers (static files come compressed from whitenoise); with Django's random padding
+    # against BREACH, as pages carry a CSRF token.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "villages.context_processors.site",
+                "core.page_cache.per_visitor_values",
             ],
         },
     },
@@ -234,7 +239,8 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_FILESYSTEM_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Each worker takes from its queues in the order of CELERY_TASK_QUEUES, not in turns.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "queue_order_strategy": "priority"}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -252,6 +258,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Two queues, and every worker consumes both (unless started with -Q): "emails" (outbox.dispatch.PROMPT_QUEUE: the
+# confirmation of a booking just made and its email) first, then Celery's default one (reminders, sweeps, retries,
+# offers, everything else), so a burst of bookings is never emailed behind them.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("emails", CELERY_TASK_DEFAULT_QUEUE)]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 # The beat: one process (`celery -A config beat`), never -B inside a worker in production (config.celery refuses it).
@@ -313,6 +324,12 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# --- Anonymous visitors' pages from that cache (core.page_cache, README "Page cache"): an edit or a new session shows
+# at once; seats are exact on an experience's own page and at most PAGE_CACHE_SECONDS old on pages listing many.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 5, minimum=1)
+PAGE_CACHE_EXACT_SECONDS = env_int("PAGE_CACHE_EXACT_SECONDS", 30, minimum=1)
 
 # --- Limits against abuse. Per client address (core.ratelimits), counted in the shared cache; N/PERIOD, PERIOD s, m,
 # h or d. Caps per person (email, phone) live in the booking service.

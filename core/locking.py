@@ -4,6 +4,7 @@ PostgreSQL only: on SQLite (`make run`) a write transaction already excludes eve
 """
 
 import hashlib
+from contextlib import contextmanager
 
 from django.db import OperationalError, connection
 
@@ -28,6 +29,18 @@ def lock_row(queryset, pk, busy: type[Exception] = Busy):
     _wait_at_most_lock_timeout()
     try:
         return queryset.select_for_update(of=("self",)).get(pk=pk)
+    except OperationalError as error:
+        if _is_lock_timeout(error):
+            raise busy() from error
+        raise
+
+
+@contextmanager
+def busy_when_lock_waits_too_long(busy: type[Exception] = Busy):
+    """For statements that lock a row by writing it (an UPDATE, an INSERT's foreign key check) in a transaction that
+    set the lock timeout (lock_keys, lock_row): a wait that runs out raises `busy`, as lock_row's does."""
+    try:
+        yield
     except OperationalError as error:
         if _is_lock_timeout(error):
             raise busy() from error

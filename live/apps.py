@@ -7,10 +7,12 @@ class LiveConfig(AppConfig):
     verbose_name = _("Live streams")
 
     def ready(self):
+        from core import page_cache
         from live import demo
         from live.models import LiveStream
         from villages.demo import register_demo_loader
         from villages.scoping import register_scope
 
         register_scope(LiveStream, "village")
+        page_cache.watch(LiveStream)
         register_demo_loader(demo.load_streams)

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
+from core.page_cache import cached_page
 from live import views
 
 app_name = "live"
 urlpatterns = [
-    path("", views.stream_list, name="stream_list"),
-    path("<int:stream_id>/", views.stream_detail, name="stream_detail"),
+    path("", cached_page(views.stream_list), name="stream_list"),
+    path("<int:stream_id>/", cached_page(views.stream_detail), name="stream_detail"),
 ]
 
 # The calendar feeds, without a language in the address (?lang=en for English): what calendar apps subscribe to.

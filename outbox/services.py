@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.contact import without_addresses
 from outbox import messages
-from outbox.dispatch import enqueue, enqueue_on_commit
+from outbox.dispatch import PROMPT_QUEUE, enqueue, enqueue_on_commit
 from outbox.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,13 @@ SEND_EMAIL_TASK = "outbox.tasks.send_email"
 STALE_CLAIM = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 SWEEP_GRACE = timedelta(seconds=60)
 SWEEP_BATCH = 500
+# Sent from the prompt queue on their first attempt: the visitor has just booked (or moved a booking) and waits for
+# them. Retries and the sweep's catching up go on the default queue, behind them.
+PROMPT_KINDS = {
+    OutgoingEmail.Kind.BOOKING_CONFIRMED,
+    OutgoingEmail.Kind.BOOKING_RECEIVED,
+    OutgoingEmail.Kind.BOOKING_MOVED,
+}
 
 
 def _about_field(about: models.Model) -> str:
@@ -57,7 +64,7 @@ def queue_email(
     )
     if not created:
         return None
-    enqueue_on_commit(SEND_EMAIL_TASK, email.pk)
+    enqueue_on_commit(SEND_EMAIL_TASK, email.pk, queue=PROMPT_QUEUE if kind in PROMPT_KINDS else None)
     return email
 
 

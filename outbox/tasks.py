@@ -11,7 +11,8 @@ def send_email(self, email_id: int) -> str:
     try:
         return services.send_outgoing_email(email_id)
     except services.EmailSendFailed as failure:
-        raise self.retry(countdown=failure.retry_in, exc=failure) from failure
+        # On the default queue: a retry waits behind the confirmations of bookings just made, not before them.
+        raise self.retry(countdown=failure.retry_in, exc=failure, queue=settings.CELERY_TASK_DEFAULT_QUEUE) from failure
 
 
 @shared_task(ignore_result=True)

@@ -7,6 +7,7 @@ class ResidencyConfig(AppConfig):
     verbose_name = _("Residency")
 
     def ready(self):
+        from core import page_cache
         from core.personal_data import register_holder
         from outbox.models import OutgoingEmail
         from residency import demo, emails, personal_data
@@ -15,6 +16,7 @@ class ResidencyConfig(AppConfig):
         from villages.scoping import register_scope
 
         register_scope(ResidencyProgram, "village")
+        page_cache.watch(ResidencyProgram)
         register_scope(ResidencyApplication, "program__village")
         register_scope(OutgoingEmail, "application__program__village")
         emails.register_writers()

@@ -168,6 +168,14 @@ class Village(models.Model):
         ordering = ["position", "slug"]
         verbose_name = _("village")
         verbose_name_plural = _("villages")
+        indexes = [
+            # The published villages in list order: a page of them is read from the top, not sorted from all; with
+            # their ids, counting them and joining experiences to them (the experience list's count) read no row.
+            # (Key columns rather than INCLUDE, which SQLite lacks; after the unique slug they change no order.)
+            models.Index(
+                fields=["position", "slug", "id"], condition=Q(is_published=True), name="village_listed_order_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -186,6 +194,14 @@ class Village(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if not adding and (update_fields is None or "position" in update_fields):
+            # The one place a village's position reaches its experiences' sort key (Experience.village_position).
+            self.experiences.exclude(village_position=self.position).update(village_position=self.position)
 
     def get_absolute_url(self):
         return reverse("villages:village_detail", args=[self.slug])
@@ -365,6 +381,9 @@ class Experience(models.Model):
     )
     requires_approval = models.BooleanField(_("bookings need operator approval"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # A copy of the village's position, so that the list order (village, then experience) is one index on this table
+    # rather than a sort of every experience joined to its village. save() here and Village.save() keep it.
+    village_position = models.PositiveSmallIntegerField(_("position of the village"), default=0, editable=False)
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -373,9 +392,18 @@ class Experience(models.Model):
     objects = ExperienceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["village__position", "position", "slug"]
+        ordering = ["village_position", "position", "slug"]
         verbose_name = _("experience")
         verbose_name_plural = _("experiences")
+        indexes = [
+            # The published experiences in list order, with their village (for the join that drops unpublished
+            # villages' ones) and kind (the API's filter): a page is read from the top, the count from indexes alone.
+            models.Index(
+                fields=["village_position", "position", "slug", "village", "kind"],
+                condition=Q(is_published=True),
+                name="experience_listed_order_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(adult_price__gte=0), name="experience_adult_price_not_negative"),
             models.CheckConstraint(condition=Q(child_price__gte=0), name="experience_child_price_not_negative"),
@@ -396,6 +424,15 @@ class Experience(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.village_id is not None and (update_fields is None or {"village", "village_id"} & set(update_fields)):
+            # Read, not taken from self.village: a village loaded earlier may hold a position changed since.
+            self.village_position = Village.objects.values_list("position", flat=True).get(pk=self.village_id)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "village_position"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("villages:experience_detail", args=[self.slug])

@@ -107,7 +107,8 @@ def published_experiences(
         experiences = experiences.annotate(first_in_range=first_in_range.values("starts_at")[:1]).filter(
             first_in_range__isnull=False
         )
-    return experiences.order_by("village__position", "position", "slug")
+    # village_position is the village's position kept on the experience: the order is experience_listed_order_idx's.
+    return experiences.order_by("village_position", "position", "slug")
 
 
 UPCOMING_CHUNK = 200
@@ -168,3 +169,8 @@ def sessions_to_come(experience: Experience) -> QuerySet[Session]:
     """The experience's sessions that have not started, cancelled ones included, soonest first (schema.org Events:
     a cancelled event stays listed, marked cancelled)."""
     return Session.objects.filter(experience=experience, starts_at__gt=timezone.now()).order_by("starts_at")
+
+
+def published_experience_id(slug: str) -> int | None:
+    """Which experience a public address shows (the page cache keeps its seats exact)."""
+    return Experience.objects.published().filter(slug=slug).values_list("pk", flat=True).first()

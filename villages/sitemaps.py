@@ -53,7 +53,7 @@ class VillageSitemap(UpdatedAtSitemap):
 class ExperienceSitemap(UpdatedAtSitemap):
     def items(self):
         return (
-            Experience.objects.published().only("slug", "updated_at").order_by("village__position", "position", "slug")
+            Experience.objects.published().only("slug", "updated_at").order_by("village_position", "position", "slug")
         )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.errors import (
+    BookingError,
     BookingsClosed,
     CancellationClosed,
     IdempotencyKeyReused,
@@ -28,7 +29,7 @@ from bookings.errors import (
     SoldOut,
 )
 from bookings.models import Booking
-from bookings.selectors import seats_open_to_booking
+from bookings.selectors import seats_open_to_booking, session_with_waiting_flag
 from bookings.services.contacts import (
     check_contact_limits,
     held_by_contact,
@@ -37,10 +38,11 @@ from bookings.services.contacts import (
     validated_contact,
 )
 from bookings.services.offers import offer_when_committed
+from bookings.services.seats import change_seats
 from bookings.services.sources import check_stream_source, parsed_source
 from core.codes import insert_with_fresh_codes, new_token, readable_code
-from core.locking import lock_row
-from outbox.dispatch import enqueue, enqueue_on_commit
+from core.locking import busy_when_lock_waits_too_long, lock_row
+from outbox.dispatch import PROMPT_QUEUE, enqueue, enqueue_on_commit
 from outbox.models import OutgoingEmail
 from outbox.services import SWEEP_BATCH, SWEEP_GRACE, queue_email
 from villages.models import Session
@@ -113,27 +115,27 @@ def create_booking(
             return existing, False
     seats = adults + children
     try:
-        with transaction.atomic():
+        session = Session.objects.select_related("experience__village").get(pk=session_id)
+    except Session.DoesNotExist as error:
+        raise NoSuchSession() from error
+    try:
+        # What a snapshot already refuses (closed, cancelled, sold out) costs no lock; the rest is checked under it.
+        check_bookable(session, adults=adults, children=children, now=now)
+        if session.seats_left < seats:
+            raise NotEnoughSeats() if session.seats_left else SoldOut()
+        with busy_when_lock_waits_too_long(SessionBusy), transaction.atomic():
             # The person first, then the session: every booking takes its locks in this order.
             lock_contact(contact["email"], contact["phone"])
-            held = held_by_contact(session_id, email=contact["email"], phone=contact["phone"], now=now)
-            session = lock_session(session_id)
             if idempotency_key:
                 # A retry that waited for the first request's lock finds its booking now.
                 existing = _replayed(idempotency_key, fingerprint)
                 if existing:
                     return existing, False
-            check_bookable(session, adults=adults, children=children, now=now)
-            source = check_stream_source(stream_id, session)
-            open_seats = seats_open_to_booking(session)
-            if open_seats < seats:
-                raise NotEnoughSeats() if open_seats else SoldOut()
+            held = held_by_contact(session_id, email=contact["email"], phone=contact["phone"], now=now)
             check_contact_limits(held, most_seats=session.experience.max_party_size, seats=seats)
-            counted = Session.objects.filter(pk=session.pk, seats_taken__lte=F("capacity") - seats).update(
-                seats_taken=F("seats_taken") + seats
-            )
-            if not counted:
-                raise SoldOut()
+            source = check_stream_source(stream_id, session)
+            # Inserted before the session's lock is taken (the row stays invisible until commit), so that the lock
+            # is held only for the count, one read and the commit.
             booking = insert_booking(
                 session=session,
                 adults=adults,
@@ -145,9 +147,15 @@ def create_booking(
                 source=source,
                 **contact,
             )
-            enqueue_on_commit(CONFIRM_TASK, booking.pk)
-    except Session.DoesNotExist as error:
-        raise NoSuchSession() from error
+            _take_seats(booking, session, now=now)
+            enqueue_on_commit(CONFIRM_TASK, booking.pk, queue=PROMPT_QUEUE)
+    except BookingError:
+        # The first request with this key may have taken the last seats: its retry gets that booking, not a refusal.
+        if idempotency_key:
+            existing = _replayed(idempotency_key, fingerprint)
+            if existing:
+                return existing, False
+        raise
     except IntegrityError:
         # Another request with the same idempotency key committed between our check and our insert.
         if idempotency_key:
@@ -156,6 +164,28 @@ def create_booking(
                 return existing, False
         raise
     return booking, True
+
+
+def _take_seats(booking: Booking, snapshot: Session, *, now) -> None:
+    """Count the booking's seats, which locks the session's row until commit, then check on the row as it now is
+    what the snapshot the booking was made from could not prove: the session still bookable, at the same prices,
+    and the seats not owed to its waiting list. Any refusal rolls the booking back with the count."""
+    seats = booking.seats
+    if not change_seats(snapshot.pk, seats, within_capacity=True):
+        left = Session.objects.filter(pk=snapshot.pk).values_list(F("capacity") - F("seats_taken"), flat=True).get()
+        raise NotEnoughSeats() if left > 0 else SoldOut()
+    session = session_with_waiting_flag(snapshot.pk)
+    session.experience = snapshot.experience
+    session.seats_taken -= seats  # the count as this booking found it
+    check_bookable(session, adults=booking.adults, children=booking.children, now=now)
+    if session.has_waiting:
+        open_seats = seats_open_to_booking(session)
+        if open_seats < seats:
+            raise NotEnoughSeats() if open_seats else SoldOut()
+    total_price = price_for(session, booking.adults, booking.children)
+    if total_price != booking.total_price:  # the village changed the session's prices a moment ago
+        booking.total_price = total_price
+        booking.save(update_fields=["total_price"])
 
 
 def _replayed(idempotency_key: str, fingerprint: str) -> Booking | None:
@@ -313,7 +343,7 @@ def lock_booking(booking_id, related=("session__experience",)) -> Booking:
 
 def cancel_locked(booking: Booking, *, by: str, now) -> None:
     """Cancel a booking whose row (and session row) this transaction holds: seats back, visitor emailed."""
-    Session.objects.filter(pk=booking.session_id).update(seats_taken=F("seats_taken") - booking.seats)
+    change_seats(booking.session_id, -booking.seats)
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = now
     booking.cancelled_by = by

@@ -1,15 +1,14 @@
 """At the village: a visitor shows their code and is checked in, or did not come at all."""
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.errors import CheckInRefused, InvalidTransition, UnknownCheckInCode
 from bookings.models import Booking
 from bookings.services.booking import lock_booking
+from bookings.services.seats import change_seats
 from villages import scoping
-from villages.models import Session
 
 
 def normalised_check_in_code(code: str) -> str:
@@ -58,7 +57,7 @@ def mark_no_show(booking_id, now=None) -> Booking:
         if booking.session.starts_at > now:
             raise InvalidTransition(_("The session has not started yet; a no-show can only be marked after."))
         # A no-show holds no seats (Booking.HOLDING_SEATS): keep the session's count equal to the bookings'.
-        Session.objects.filter(pk=booking.session_id).update(seats_taken=F("seats_taken") - booking.seats)
+        change_seats(booking.session_id, -booking.seats)
         booking.status = Booking.Status.NO_SHOW
         booking.save(update_fields=["status"])
     return booking

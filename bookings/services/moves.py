@@ -7,7 +7,6 @@ session's; the calendar event keeps its UID and gets a higher SEQUENCE.
 """
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +16,9 @@ from bookings.selectors import seats_open_to_booking
 from bookings.services.booking import CONFIRM_TASK, check_bookable, price_for, visitor_can_cancel
 from bookings.services.contacts import check_contact_limits, held_by_contact, lock_contact
 from bookings.services.offers import offer_when_committed
+from bookings.services.seats import change_seats
 from core.locking import lock_row
-from outbox.dispatch import enqueue_on_commit
+from outbox.dispatch import PROMPT_QUEUE, enqueue_on_commit
 from outbox.models import OutgoingEmail
 from outbox.services import queue_email
 from villages.models import Session
@@ -77,9 +77,9 @@ def move_booking(booking_id, *, to_session_id, now=None) -> Booking:
         if open_seats < booking.seats:
             raise NotEnoughSeats() if open_seats else SoldOut()
         check_contact_limits(held, most_seats=new.experience.max_party_size, seats=booking.seats)
-        Session.objects.filter(pk=new.pk).update(seats_taken=F("seats_taken") + booking.seats)
+        change_seats(new.pk, booking.seats)
         if not rebooking:
-            Session.objects.filter(pk=old.pk).update(seats_taken=F("seats_taken") - booking.seats)
+            change_seats(old.pk, -booking.seats)
             offer_when_committed(old.pk)
         booking.session = new
         booking.total_price = price_for(new, booking.adults, booking.children)
@@ -91,7 +91,7 @@ def move_booking(booking_id, *, to_session_id, now=None) -> Booking:
             booking.status, booking.processed_at, booking.confirmed_at = Booking.Status.PENDING, None, None
             booking.cancelled_at, booking.cancelled_by = None, ""
             changed += ["status", "processed_at", "confirmed_at", "cancelled_at", "cancelled_by", "rebooked_from"]
-            enqueue_on_commit(CONFIRM_TASK, booking.pk)
+            enqueue_on_commit(CONFIRM_TASK, booking.pk, queue=PROMPT_QUEUE)
         booking.save(update_fields=changed)
         if not rebooking and booking.processed_at is not None:
             queue_email(booking, OutgoingEmail.Kind.BOOKING_MOVED, now=now, revision=booking.calendar_sequence)

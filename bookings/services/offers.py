@@ -10,12 +10,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from bookings.errors import SessionBusy
 from bookings.models import WaitlistEntry
 from bookings.selectors import entries_owed, waiting_entries
+from bookings.services.seats import change_seats
 from core.locking import lock_row
 from outbox.dispatch import enqueue_on_commit
 from outbox.models import OutgoingEmail
@@ -43,7 +43,7 @@ def offer_freed_seats(session_id, *, now=None) -> list[WaitlistEntry]:
         if not owed:
             return []
         seats = sum(entry.seats for entry in owed)
-        Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + seats)
+        change_seats(session.pk, seats)
         expires = min(now + timedelta(minutes=settings.WAITLIST_OFFER_MINUTES), closes)
         for entry in owed:
             entry.status = WaitlistEntry.Status.OFFERED

@@ -16,8 +16,9 @@ from bookings.selectors import seats_open_to_booking
 from bookings.services.booking import CONFIRM_TASK, check_bookable, insert_booking, lock_session, price_for
 from bookings.services.contacts import check_contact_limits, held_by_contact, lock_contact, validated_booking
 from bookings.services.offers import offer_freed_seats, offer_when_committed
+from bookings.services.seats import change_seats
 from core.codes import insert_with_fresh_codes, new_token, readable_code
-from outbox.dispatch import enqueue_on_commit
+from outbox.dispatch import PROMPT_QUEUE, enqueue_on_commit
 from outbox.models import OutgoingEmail
 from outbox.services import queue_email
 from villages.models import Session
@@ -88,7 +89,7 @@ def _locked(entry_id) -> tuple[Session, WaitlistEntry]:
 
 def _release(session: Session, entry: WaitlistEntry, status: str, now) -> None:
     """Close an offered entry; its held seats go back, for the worker to offer to the next entries that fit."""
-    Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - entry.seats)
+    change_seats(session.pk, -entry.seats)
     entry.status, entry.closed_at = status, now
     entry.save(update_fields=["status", "closed_at"])
     offer_when_committed(session.pk)
@@ -122,7 +123,7 @@ def claim_offer(entry_id, *, now=None) -> Booking:
         )
         entry.status, entry.booking, entry.closed_at = Status.BOOKED, booking, now
         entry.save(update_fields=["status", "booking", "closed_at"])
-        enqueue_on_commit(CONFIRM_TASK, booking.pk)
+        enqueue_on_commit(CONFIRM_TASK, booking.pk, queue=PROMPT_QUEUE)
     return booking
 
 
@@ -175,7 +176,7 @@ def close_started_waitlists(*, now) -> int:
             entries = list(started.filter(session_id=session_id).select_for_update())
             held = sum(entry.seats for entry in entries if entry.status == Status.OFFERED)
             if held:
-                Session.objects.filter(pk=session_id).update(seats_taken=F("seats_taken") - held)
+                change_seats(session_id, -held)
             closed += WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
                 status=Status.LAPSED, closed_at=now
             )
@@ -188,7 +189,7 @@ def close_waitlist(session: Session, *, now) -> list[WaitlistEntry]:
     active = list(WaitlistEntry.objects.select_for_update().filter(session=session, status__in=WaitlistEntry.ACTIVE))
     held = sum(entry.seats for entry in active if entry.status == Status.OFFERED)
     if held:
-        Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - held)
+        change_seats(session.pk, -held)
     for entry in active:
         entry.status, entry.closed_at = Status.LAPSED, now
         entry.save(update_fields=["status", "closed_at"])

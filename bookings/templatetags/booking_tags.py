@@ -5,12 +5,14 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
-from bookings.forms import BookingForm
+from bookings.forms import BookingForm, new_submission_key
 from bookings.selectors import dashboard_for
 from bookings.services import price_for
 from bookings.services.sources import LIVE_SOURCE
+from core import page_cache
 
 register = template.Library()
+SUBMISSION_KEY = page_cache.per_visitor_value("submission-key", lambda _request: new_submission_key())
 
 
 @register.simple_tag(takes_context=True)
@@ -21,6 +23,8 @@ def booking_form(context):
         experience=context["experience"], language=translation.get_language(), initial=_arrival(context)
     )
     form.sessions = context["sessions"]
+    if page_cache.rendering_for_cache(context.get("request")):
+        form.fields["submission_key"].initial = SUBMISSION_KEY  # each visitor gets a key of their own
     return form
 
 

@@ -1,11 +1,13 @@
 """GET /api/v1/live-streams/: the published stream calendar, read-only."""
 
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
+from core.page_cache import cached_page
 from live import selectors
 from live.api.serializers import LiveStreamSerializer
 from live.forms import StreamApiFilterForm
@@ -40,6 +42,7 @@ STREAM_ID = OpenApiParameter(
         responses={200: LiveStreamSerializer, 404: NOT_FOUND},
     ),
 )
+@method_decorator(cached_page, name="dispatch")
 class LiveStreamViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LiveStreamSerializer
     lookup_value_regex = r"[^/]+"  # anything reaches get_object, so a malformed id is a JSON 404 too

@@ -2,6 +2,7 @@
 where the application stands and withdraws it. Thin views over residency.services; no login, the token is the key.
 """
 
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -20,6 +21,7 @@ from core.api import (
     request_language,
 )
 from core.errors import ServiceError
+from core.page_cache import cached_page
 from core.ratelimits import APPLICATIONS, LOOKUPS
 from residency import selectors, services
 from residency.api.serializers import (
@@ -41,6 +43,7 @@ from villages.api.views import BAD_QUERY, NOT_FOUND, query_parameter, validated
         responses={200: ResidencyProgramSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND},
     ),
 )
+@method_decorator(cached_page, name="dispatch")
 class ResidencyProgramViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ResidencyProgramSerializer
 

@@ -122,6 +122,12 @@ def test_seats_taken_are_the_seats_of_the_bookings_that_hold_them(generated):
     assert any(session.seats_taken for session in sessions)
 
 
+def test_generated_experiences_are_listed_in_their_villages_order(generated):
+    experiences = Experience.objects.filter(slug__startswith=GENERATED_PREFIX)
+    assert experiences.exists()
+    assert not experiences.exclude(village_position=F("village__position")).exists()
+
+
 def test_generated_villages_are_public_and_found_by_search(generated, client):
     village = Village.objects.filter(slug__startswith=GENERATED_PREFIX).first()
     experience = village.experiences.filter(is_published=True).first()

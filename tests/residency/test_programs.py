@@ -156,7 +156,8 @@ def _queries(client, url, **headers) -> int:
     return len(queries)
 
 
-def test_the_residency_page_the_village_page_and_the_api_do_not_query_per_programme(client):
+def test_the_residency_page_the_village_page_and_the_api_do_not_query_per_programme(client, settings):
+    settings.PAGE_CACHE = False  # the rendering's own queries, each time
     village = VillageFactory(slug="shuiku")
     ResidencyProgramFactory(village=village)
     small = [_queries(client, "/en/residency/", **EN), _queries(client, API), _queries(client, "/en/villages/shuiku/")]

@@ -41,6 +41,7 @@ def large_catalogue(django_db_setup, django_db_blocker):
             VillageFactory.build(
                 town=town,
                 slug=f"plans-{number}",
+                position=number % 50 + 1,
                 name_zh_hans=f"大村{number}",
                 description_zh_hans=LONG_ZH,
                 description_en=LONG_EN,
@@ -50,6 +51,8 @@ def large_catalogue(django_db_setup, django_db_blocker):
         experiences = Experience.objects.bulk_create(
             ExperienceFactory.build(
                 village=village,
+                village_position=village.position,  # bulk_create skips save(), which copies it
+                position=kind,
                 slug=f"{village.slug}-{kind}",
                 title_zh_hans=f"骑行{kind}",
                 title_en=f"Ride {kind}",
@@ -148,3 +151,38 @@ def test_search_in_a_large_catalogue_reads_the_trigram_indexes_not_every_row(cli
             :2000
         ]
         assert not scans_of([plan], "villages_experience", "Seq Scan"), plan["sql"][:300]
+
+
+@pytest.mark.parametrize(
+    ("path", "index"),
+    [
+        ("/api/v1/experiences/", "experience_listed_order_idx"),
+        ("/api/v1/experiences/?page=40", "experience_listed_order_idx"),
+        ("/api/v1/experiences/?kind=cycling", "experience_listed_order_idx"),
+        ("/api/v1/villages/", "village_listed_order_idx"),
+        ("/zh-hans/villages/", "village_listed_order_idx"),
+        ("/zh-hans/villages/?page=30", "village_listed_order_idx"),
+    ],
+)
+def test_a_page_of_a_long_list_is_read_in_order_from_its_index_and_counted_from_indexes(
+    client, large_catalogue, path, index
+):
+    """The experiences (their village's position copied onto them) and the villages are read in list order from a
+    partial index of the published ones, up to the page shown: no sort of them all. The count reads indexes only."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    plans = plans_of(captured.captured_queries)
+    for table in ("villages_experience", "villages_village"):
+        assert scans_of(plans, table, "Seq Scan") == []
+    listing, counting = [], []
+    for plan in plans:
+        if plan["sql"].startswith("SELECT COUNT(*)"):
+            counting.append(plan)
+        elif f'ORDER BY "{"villages_experience" if "experience" in index else "villages_village"}".' in plan["sql"]:
+            listing.append(plan)
+    [page] = [plan for plan in listing if "LIMIT" in plan["sql"]]
+    assert index in {node.get("Index Name") for node in nodes(page["plan"])}, json.dumps(page["plan"])[:2000]
+    assert not [node for node in nodes(page["plan"]) if node["Node Type"] == "Sort"], json.dumps(page["plan"])[:2000]
+    [count] = counting
+    scanned = [node for node in nodes(count["plan"]) if node.get("Relation Name")]
+    assert {node["Node Type"] for node in scanned} == {"Index Only Scan"}, json.dumps(count["plan"])[:2000]

@@ -222,7 +222,9 @@ def test_a_village_without_routes_has_no_empty_section(client, shuiku):
     assert "routes-heading" not in page(client, "en", shuiku)
 
 
-def test_the_village_page_makes_the_same_number_of_queries_however_many_routes_and_legs(client, by_train):
+def test_the_village_page_makes_the_same_number_of_queries_however_many_routes_and_legs(client, by_train, settings):
+    settings.PAGE_CACHE = False  # the rendering's own queries, each time
+
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             page(client, "en", by_train.village)
@@ -283,7 +285,9 @@ def test_the_routes_follow_the_requests_language_and_the_village_list_carries_th
     assert listed["routes"] == detail["routes"]
 
 
-def test_the_api_makes_the_same_number_of_queries_however_many_routes_and_legs(client, by_train):
+def test_the_api_makes_the_same_number_of_queries_however_many_routes_and_legs(client, by_train, settings):
+    settings.PAGE_CACHE = False  # the rendering's own queries, each time
+
     def queries(url) -> int:
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200

@@ -363,10 +363,13 @@ def test_a_village_without_a_cover_is_previewed_with_its_first_gallery_photo(cli
     assert image.startswith(SITE) and first.image.name.rsplit("/", 1)[-1].split(".")[0] in image
 
 
-def test_an_experience_is_previewed_with_its_own_photo_else_its_village_cover(client, fireflies):
+def test_an_experience_is_previewed_with_its_own_photo_else_its_village_cover(
+    client, fireflies, django_capture_on_commit_callbacks
+):
     cover = head_of(client, "/en/experiences/fireflies/").one("og:image")
     assert shuiku_cover_stem(fireflies.village) in cover
-    photo = ExperienceImageFactory(experience=fireflies)
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as the admin's upload is
+        photo = ExperienceImageFactory(experience=fireflies)
     image = head_of(client, "/en/experiences/fireflies/").one("og:image")
     assert image.startswith(f"{SITE}/media/thumbs/experiences/")
     assert photo.image.name.rsplit("/", 1)[-1].split(".")[0] in image

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_slug
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -13,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
 
+from core.page_cache import cached_page
 from villages import selectors
 from villages.api.serializers import (
     ExperienceSerializer,
@@ -111,6 +113,7 @@ class SlugLookupViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: VillageDetailSerializer, 404: NOT_FOUND},
     ),
 )
+@method_decorator(cached_page, name="dispatch")
 class VillageViewSet(SlugLookupViewSet):
     not_found_message = _("No such village.")
 
@@ -158,6 +161,7 @@ class VillageViewSet(SlugLookupViewSet):
         responses={200: ExperienceSerializer, 404: NOT_FOUND},
     ),
 )
+@method_decorator(cached_page(exact_seats_of=selectors.published_experience_id), name="dispatch")
 class ExperienceViewSet(SlugLookupViewSet):
     not_found_message = _("No such experience.")
     serializer_class = ExperienceSerializer
