@@ -185,3 +185,19 @@ def test_it_refuses_other_databases_than_postgresql(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(CommandError, match="PostgreSQL"):
         run(*TINY)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        (["--villages", "-1"], "whole numbers"),
+        (["--villages", "0"], "at least one village"),
+        (["--villages", "2", "--experiences", "0", "--sessions", "5", "--bookings", "0"], "Sessions need experiences"),
+        (["--villages", "2", "--experiences", "2", "--sessions", "0", "--bookings", "5"], "bookings need sessions"),
+        (["--villages", "2", "--experiences", "2", "--sessions", "2", "--bookings", "-3"], "whole numbers"),
+    ],
+)
+def test_sizes_that_make_no_sense_are_refused_and_add_nothing(demo, sizes, message):
+    with pytest.raises(CommandError, match=message):
+        run(*sizes)
+    assert counts() == demo["counts"]
