@@ -2,11 +2,18 @@
 
 import os
 import re
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# What the site writes at run time (SQLite, uploads, mail, the filesystem broker, the cache), unless VAR_DIR says where.
+VAR_DIR = Path(os.environ.get("VAR_DIR", str(BASE_DIR / "var"))).resolve()
+# The broker and the shared cache when set (config/celery_settings.py, config/settings.py); without it, files.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -1,5 +1,5 @@
 """`manage.py seed_scale`: ten times the data, to measure the site (README "Speed at ten times the data"); the
-generator itself, and what it marks as generated, is bookings/scale.py.
+generator itself, and what it marks as generated, is the package bookings/scale/.
 
     manage.py seed_scale --villages 1000 --experiences 10000 --sessions 500000 --bookings 1000000
     manage.py seed_scale --delete
